@@ -1,0 +1,35 @@
+import nx from '@nx/eslint-plugin';
+
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  ...nx.configs['flat/javascript'],
+  { ignores: ['**/dist', '**/node_modules', '.nx', 'reports', '.data'] },
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: true,
+          allow: [],
+          depConstraints: [
+            // Apps compose libraries; they never import each other, nor Redis' client directly.
+            {
+              sourceTag: 'type:app',
+              onlyDependOnLibsWithTags: ['type:lib', 'type:test-util'],
+              bannedExternalImports: ['ioredis'],
+            },
+            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib', 'type:test-util'] },
+            { sourceTag: 'type:test-util', onlyDependOnLibsWithTags: [], bannedExternalImports: ['ioredis'] },
+            // The core library stands alone: other Node services import it.
+            { sourceTag: 'scope:core', onlyDependOnLibsWithTags: ['scope:core', 'type:test-util'] },
+            { sourceTag: 'scope:config', onlyDependOnLibsWithTags: [], bannedExternalImports: ['ioredis'] },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-empty': ['error', { allowEmptyCatch: false }],
+    },
+  },
+];

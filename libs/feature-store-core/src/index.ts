@@ -1,0 +1,20 @@
+export { type FeatureValue, toEpochMs } from './lib/codec/codec';
+export { type ErrorLocation, FeatureStoreError, FeatureStoreErrorCode } from './lib/errors';
+export { EVENT_TIME_FIELD_PREFIX, type KeySchema, createKeySchema, eventTimeField } from './lib/keys/key-schema';
+export { type RedisClient, type RedisClientOptions, createRedisClient } from './lib/redis/create-redis-client';
+export { Registry } from './lib/registry/registry';
+export {
+  type EntityDefinition,
+  FEATURE_TYPES,
+  type FeatureDefinition,
+  type FeatureType,
+  type ViewDefinition,
+} from './lib/registry/registry.types';
+export {
+  FeatureStore,
+  type FeatureStoreOptions,
+  type ReadOptions,
+  type WriteResult,
+} from './lib/store/feature-store';
+export type { EntityRecord } from './lib/store/read-plan';
+export type { WriteRow } from './lib/store/row-encoder';

@@ -1,0 +1,116 @@
+import { FeatureStoreErrorCode } from '../errors';
+import type { FeatureDefinition, FeatureType } from '../registry/registry.types';
+import { decodeValue, encodeValue, toEpochMs } from './codec';
+
+const feature = (type: FeatureType, dimension: number | null = null): FeatureDefinition => ({
+  name: 'f',
+  type,
+  view: 'v',
+  dimension,
+});
+
+describe('codec', () => {
+  it.each<[FeatureType, unknown, string]>([
+    ['int', 34, '34'],
+    ['int', -7, '-7'],
+    ['int', Number.MAX_SAFE_INTEGER, '9007199254740991'],
+    ['float', 12.5, '12.5'],
+    ['float', 0.1, '0.1'],
+    ['float', 3, '3'],
+    ['string', 'electronics', 'electronics'],
+    ['string', '', ''],
+    ['bool', true, '1'],
+    ['bool', false, '0'],
+    ['timestamp', 1764201600000, '1764201600000'],
+    ['timestamp', '2025-11-27T00:00:00Z', '1764201600000'],
+    ['timestamp', '2025-11-27T01:00:00+01:00', '1764201600000'],
+    ['float_vector', [0.25, -1, 3.5], '0.25,-1,3.5'],
+    ['float_vector', [], ''],
+  ])('encodes %s %j as %j', (type, value, stored) => {
+    expect(encodeValue(feature(type), value)).toBe(stored);
+  });
+
+  it.each<[FeatureType, unknown, string]>([
+    ['int', 1.5, 'expected an integer'],
+    ['int', '34', 'expected an integer'],
+    ['int', 2 ** 53, 'outside the safe range'],
+    ['int', NaN, 'expected an integer'],
+    ['float', Infinity, 'finite number'],
+    ['float', NaN, 'finite number'],
+    ['float', '1.5', 'finite number'],
+    ['string', 5, 'expected a string'],
+    ['bool', 1, 'true or false'],
+    ['bool', 'true', 'true or false'],
+    ['timestamp', 'yesterday', 'ISO-8601'],
+    ['timestamp', -1, 'ISO-8601'],
+    ['timestamp', 1.5, 'ISO-8601'],
+    ['float_vector', [1, 'a'], 'array of finite numbers'],
+    ['float_vector', [1, NaN], 'array of finite numbers'],
+    ['float_vector', '1,2', 'array of finite numbers'],
+  ])('rejects %s %j (%s)', (type, value, reason) => {
+    expect(() => encodeValue(feature(type), value)).toThrow(
+      expect.objectContaining({ code: FeatureStoreErrorCode.InvalidRow, location: { field: 'f' } }),
+    );
+    expect(() => encodeValue(feature(type), value)).toThrow(reason);
+  });
+
+  it('checks the declared dimension of a vector', () => {
+    expect(encodeValue(feature('float_vector', 2), [1, 2])).toBe('1,2');
+    expect(() => encodeValue(feature('float_vector', 2), [1, 2, 3])).toThrow('expected 2 numbers, got 3');
+  });
+
+  it.each<[FeatureType, string | null, unknown]>([
+    ['int', '34', 34],
+    ['int', '34.0', 34],
+    ['float', '12.5', 12.5],
+    ['float', '7', 7],
+    ['string', '42', '42'],
+    ['bool', '1', true],
+    ['bool', '0', false],
+    ['bool', 'True', true],
+    ['bool', 'false', false],
+    ['timestamp', '1764201600000', '2025-11-27T00:00:00.000Z'],
+    ['float_vector', '0.25,-1,3.5', [0.25, -1, 3.5]],
+    ['float_vector', '', []],
+    ['int', null, null],
+    ['string', null, null],
+  ])('decodes %s %j as %j', (type, raw, value) => {
+    expect(decodeValue(feature(type), raw)).toEqual(value);
+  });
+
+  it.each<[FeatureType, string]>([
+    ['int', 'abc'],
+    ['int', '1.5'],
+    ['int', ''],
+    ['float', 'nan'],
+    ['float', ''],
+    ['bool', 'yes'],
+    ['timestamp', 'x'],
+    ['float_vector', '1,,2'],
+  ])('reports a corrupt stored %s %j', (type, raw) => {
+    expect(() => decodeValue(feature(type), raw)).toThrow(
+      expect.objectContaining({ code: FeatureStoreErrorCode.CorruptValue }),
+    );
+  });
+
+  it.each<[FeatureType, unknown]>([
+    ['int', 9007199254740991],
+    ['int', -9007199254740991],
+    ['float', 1e-300],
+    ['float', 123456.789],
+    ['string', 'ünïcødé ✓'],
+    ['bool', true],
+    ['float_vector', [1e21, 5e-324, -0.3]],
+  ])('round-trips %s %j', (type, value) => {
+    expect(decodeValue(feature(type), encodeValue(feature(type), value))).toEqual(value);
+  });
+
+  it('parses event times', () => {
+    expect(toEpochMs(0)).toBe(0);
+    expect(toEpochMs('2025-11-27')).toBe(Date.UTC(2025, 10, 27));
+    expect(toEpochMs('2025-11-27T00:00:00.123Z')).toBe(Date.UTC(2025, 10, 27) + 123);
+    expect(toEpochMs('2025-13-45T00:00:00Z')).toBeUndefined();
+    expect(toEpochMs(null)).toBeUndefined();
+    expect(toEpochMs(2 ** 53)).toBeUndefined();
+  });
+});

@@ -1,0 +1,138 @@
+import { FeatureStoreError, FeatureStoreErrorCode } from '../errors';
+import type { FeatureDefinition, FeatureType } from '../registry/registry.types';
+
+/**
+ * A feature value as the API returns it: int and float as numbers, bool as true/false, string as
+ * is, timestamp as an ISO-8601 string (UTC), float_vector as an array of numbers, null when unset.
+ */
+export type FeatureValue = number | string | boolean | number[] | null;
+
+/**
+ * How each type is stored in a Redis hash field (text, readable with redis-cli):
+ *   int, float      shortest decimal that round-trips ("34", "12.5")
+ *   bool            "1" or "0" (reads also accept "true"/"false" in any case)
+ *   timestamp       epoch milliseconds as an integer ("1764201600000")
+ *   float_vector    comma-separated decimals ("0.25,-1,3.5"); the empty vector is ""
+ *   string          the string itself
+ */
+interface TypeCodec {
+  /** Returns the stored text, or a reason why the value does not fit the type. */
+  encode(value: unknown, feature: FeatureDefinition): string | Rejection;
+  /** Returns the typed value, or undefined when the stored text is not a valid value. */
+  decode(raw: string): Exclude<FeatureValue, null> | undefined;
+}
+
+class Rejection {
+  constructor(readonly reason: string) {}
+}
+
+const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+
+function decodeNumber(raw: string): number | undefined {
+  if (raw.trim() === '') return undefined;
+  const value = Number(raw);
+  return Number.isFinite(value) ? value : undefined;
+}
+
+/** Accepts epoch milliseconds (a safe integer) or an ISO-8601 date-time string; returns epoch ms. */
+export function toEpochMs(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value)) {
+    const ms = Date.parse(value);
+    return Number.isNaN(ms) || ms < 0 ? undefined : ms;
+  }
+  return undefined;
+}
+
+const CODECS: Record<FeatureType, TypeCodec> = {
+  int: {
+    encode: (value) =>
+      typeof value === 'number' && Number.isSafeInteger(value)
+        ? String(value)
+        : new Rejection(
+            typeof value === 'number' && Number.isInteger(value)
+              ? 'an integer outside the safe range (±2^53-1)'
+              : 'expected an integer',
+          ),
+    decode: (raw) => {
+      const value = decodeNumber(raw);
+      return value !== undefined && Number.isSafeInteger(value) ? value : undefined;
+    },
+  },
+  float: {
+    encode: (value) => (isFiniteNumber(value) ? String(value) : new Rejection('expected a finite number')),
+    decode: decodeNumber,
+  },
+  string: {
+    encode: (value) => (typeof value === 'string' ? value : new Rejection('expected a string')),
+    decode: (raw) => raw,
+  },
+  bool: {
+    encode: (value) => (typeof value === 'boolean' ? (value ? '1' : '0') : new Rejection('expected true or false')),
+    decode: (raw) => {
+      const text = raw.toLowerCase();
+      if (text === '1' || text === 'true') return true;
+      if (text === '0' || text === 'false') return false;
+      return undefined;
+    },
+  },
+  timestamp: {
+    encode: (value) => {
+      const ms = toEpochMs(value);
+      return ms === undefined ? new Rejection('expected epoch milliseconds or an ISO-8601 date-time') : String(ms);
+    },
+    decode: (raw) => {
+      const ms = decodeNumber(raw);
+      return ms !== undefined && Number.isSafeInteger(ms) ? new Date(ms).toISOString() : undefined;
+    },
+  },
+  float_vector: {
+    encode: (value, feature) => {
+      if (!Array.isArray(value) || !value.every(isFiniteNumber)) {
+        return new Rejection('expected an array of finite numbers');
+      }
+      if (feature.dimension !== null && value.length !== feature.dimension) {
+        return new Rejection(`expected ${feature.dimension} numbers, got ${value.length}`);
+      }
+      return value.join(',');
+    },
+    decode: (raw) => {
+      if (raw === '') return [];
+      const values = raw.split(',').map(decodeNumber);
+      return values.every((value) => value !== undefined) ? (values as number[]) : undefined;
+    },
+  },
+};
+
+/**
+ * Encodes a value for storage, after checking it against the feature's declared type.
+ * @throws FeatureStoreError `INVALID_ROW` naming the field.
+ */
+export function encodeValue(feature: FeatureDefinition, value: unknown): string {
+  const encoded = CODECS[feature.type].encode(value, feature);
+  if (encoded instanceof Rejection) {
+    throw new FeatureStoreError(
+      FeatureStoreErrorCode.InvalidRow,
+      `Feature "${feature.name}" (${feature.type}): ${encoded.reason}`,
+      { field: feature.name },
+    );
+  }
+  return encoded;
+}
+
+/**
+ * Decodes stored text into the feature's type; a missing field (null) decodes to null.
+ * @throws FeatureStoreError `CORRUPT_VALUE` when the stored text is not a valid value of the type.
+ */
+export function decodeValue(feature: FeatureDefinition, raw: string | null): FeatureValue {
+  if (raw === null) return null;
+  const value = CODECS[feature.type].decode(raw);
+  if (value === undefined) {
+    throw new FeatureStoreError(
+      FeatureStoreErrorCode.CorruptValue,
+      `Stored value ${JSON.stringify(raw)} of feature "${feature.name}" is not a valid ${feature.type}`,
+      { field: feature.name },
+    );
+  }
+  return value;
+}

@@ -1,0 +1,43 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Redis, Result } from 'ioredis';
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    /** lua/write-row-2.lua: 1 written, 0 stale. */
+    fsWriteRow(
+      entityHash: string,
+      entityIndex: string,
+      eventTimeField: string,
+      eventTimeMs: number,
+      id: string,
+      setCount: number,
+      ...fieldsAndValues: string[]
+    ): Result<0 | 1, Context>;
+  }
+}
+
+/** Script files, named `<name>-<number of keys>.lua`; the command name each one is registered as. */
+const SCRIPTS = [{ command: 'fsWriteRow', file: 'write-row-2.lua', numberOfKeys: 2 }] as const;
+
+const sources = new Map<string, string>();
+
+function source(file: string): string {
+  let lua = sources.get(file);
+  if (lua === undefined) {
+    lua = readFileSync(join(__dirname, '..', 'lua', file), 'utf8');
+    sources.set(file, lua);
+  }
+  return lua;
+}
+
+/** Registers the library's scripts on a client (EVALSHA, falling back to EVAL once per script). */
+export function defineScripts(redis: Redis): void {
+  if (defined.has(redis)) return;
+  for (const script of SCRIPTS) {
+    redis.defineCommand(script.command, { numberOfKeys: script.numberOfKeys, lua: source(script.file) });
+  }
+  defined.add(redis);
+}
+
+const defined = new WeakSet<Redis>();

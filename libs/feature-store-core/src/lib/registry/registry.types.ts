@@ -1,0 +1,30 @@
+export const FEATURE_TYPES = ['int', 'float', 'string', 'bool', 'timestamp', 'float_vector'] as const;
+
+/** The declared type of a feature; it decides how a value is validated, stored and returned. */
+export type FeatureType = (typeof FEATURE_TYPES)[number];
+
+export interface FeatureDefinition {
+  readonly name: string;
+  readonly type: FeatureType;
+  /** The view that declares the feature. */
+  readonly view: string;
+  /** For `float_vector`: the required length, when declared. */
+  readonly dimension: number | null;
+}
+
+export interface ViewDefinition {
+  readonly name: string;
+  readonly entity: string;
+  /** Features older than this (by the view's event time) are served as expired; null: never. */
+  readonly maxAgeMs: number | null;
+  readonly features: readonly FeatureDefinition[];
+}
+
+export interface EntityDefinition {
+  readonly name: string;
+  readonly idPattern: RegExp;
+  readonly idMaxLength: number;
+  readonly views: readonly ViewDefinition[];
+  /** Every feature of every view of the entity, in declaration order. Names are unique per entity. */
+  readonly features: readonly FeatureDefinition[];
+}

@@ -1,0 +1,186 @@
+import { type TestRedis, deleteNamespace, redisForTests, uniqueNamespace } from '@feature-store/testing';
+import { FeatureStoreErrorCode } from '../errors';
+import { type RedisClient, createRedisClient } from '../redis/create-redis-client';
+import { Registry } from '../registry/registry';
+import { FeatureStore } from './feature-store';
+
+const registry = Registry.fromObject({
+  entities: { user: {}, merchant: { id: { pattern: '^m[0-9]+$' } } },
+  views: {
+    user_profile: { entity: 'user', features: { age: 'int', gender: 'string', score: 'float', vip: 'bool' } },
+    user_activity: { entity: 'user', features: { last_seen: 'timestamp', embedding: 'float_vector' } },
+    merchant_risk: { entity: 'merchant', features: { risk: 'float' } },
+  },
+});
+
+describe('FeatureStore on a real Redis', () => {
+  let server: TestRedis;
+  let redis: RedisClient;
+  let store: FeatureStore;
+  const namespace = uniqueNamespace('store');
+
+  beforeAll(async () => {
+    server = await redisForTests();
+    redis = createRedisClient(server.url);
+    store = new FeatureStore(redis, { registry, namespace });
+  });
+
+  afterAll(async () => {
+    await deleteNamespace(redis, namespace);
+    await redis.quit();
+    await server.stop();
+  });
+
+  it('writes typed rows and reads them back typed, in one hash per entity id', async () => {
+    await expect(
+      store.write('user_profile', [
+        { id: 'u1', eventTime: 1_000, features: { age: 34, gender: 'F', score: 0.5, vip: true } },
+        { id: 'u2', eventTime: '2025-11-27T00:00:00Z', features: { age: 20 } },
+      ]),
+    ).resolves.toEqual({ written: 2, stale: 0 });
+    await store.write('user_activity', [
+      { id: 'u1', eventTime: 2_000, features: { last_seen: 1764201600000, embedding: [0.5, -1] } },
+    ]);
+
+    await expect(store.get('user', 'u1')).resolves.toEqual({
+      id: 'u1',
+      features: {
+        age: 34,
+        gender: 'F',
+        score: 0.5,
+        vip: true,
+        last_seen: '2025-11-27T00:00:00.000Z',
+        embedding: [0.5, -1],
+      },
+      eventTimes: { user_profile: 1_000, user_activity: 2_000 },
+    });
+    await expect(redis.hgetall(`${namespace}user:u1:features`)).resolves.toEqual({
+      age: '34',
+      gender: 'F',
+      score: '0.5',
+      vip: '1',
+      last_seen: '1764201600000',
+      embedding: '0.5,-1',
+      '_ts:user_profile': '1000',
+      '_ts:user_activity': '2000',
+    });
+    await expect(redis.smembers(`${namespace}all_users`)).resolves.toEqual(expect.arrayContaining(['u1', 'u2']));
+  });
+
+  it('tells an unknown id (null) from a known id whose features are unset', async () => {
+    await store.write('user_activity', [{ id: 'u3', eventTime: 1, features: {} }]);
+    await expect(store.get('user', 'nobody')).resolves.toBeNull();
+    const known = await store.get('user', 'u3');
+    expect(known?.features).toEqual({ age: null, gender: null, score: null, vip: null, last_seen: null, embedding: null });
+    await expect(store.getMany('user', ['u3', 'nobody'])).resolves.toEqual([known, null]);
+  });
+
+  it('projects reads onto the requested features', async () => {
+    await store.write('user_profile', [{ id: 'p1', eventTime: 5, features: { age: 40, gender: 'M', score: 1 } }]);
+    const record = await store.get('user', 'p1', { features: ['score', 'age'] });
+    expect(record?.features).toEqual({ score: 1, age: 40 });
+    await expect(store.get('user', 'p1', { features: ['nope'] })).rejects.toMatchObject({
+      code: FeatureStoreErrorCode.UnknownFeature,
+      message: 'Unknown feature "nope" for entity "user"',
+    });
+  });
+
+  it('returns a batch in request order, duplicates included', async () => {
+    await store.write('merchant_risk', [
+      { id: 'm1', eventTime: 1, features: { risk: 0.1 } },
+      { id: 'm2', eventTime: 1, features: { risk: 0.2 } },
+    ]);
+    const records = await store.getMany('merchant', ['m2', 'm9', 'm1', 'm2']);
+    expect(records.map((record) => record?.features['risk'] ?? null)).toEqual([0.2, null, 0.1, 0.2]);
+  });
+
+  it('keeps the newest event time: older rows are stale, equal times write', async () => {
+    await store.write('user_profile', [{ id: 'o1', eventTime: 100, features: { age: 1 } }]);
+    await expect(
+      store.write('user_profile', [
+        { id: 'o1', eventTime: 99, features: { age: 2 } },
+        { id: 'o1', eventTime: 100, features: { age: 3 } },
+      ]),
+    ).resolves.toEqual({ written: 1, stale: 1 });
+    await expect(store.write('user_profile', [{ id: 'o1', eventTime: 50, features: { age: 4 } }])).resolves.toEqual({
+      written: 0,
+      stale: 1,
+    });
+    const record = await store.get('user', 'o1');
+    expect(record?.features['age']).toBe(3);
+    expect(record?.eventTimes['user_profile']).toBe(100);
+  });
+
+  it('orders each view on its own event time', async () => {
+    await store.write('user_profile', [{ id: 'v1', eventTime: 1_000, features: { age: 1 } }]);
+    await expect(
+      store.write('user_activity', [{ id: 'v1', eventTime: 10, features: { embedding: [1] } }]),
+    ).resolves.toEqual({ written: 1, stale: 0 });
+  });
+
+  it('deletes features written as null and leaves omitted ones alone', async () => {
+    await store.write('user_profile', [{ id: 'n1', eventTime: 1, features: { age: 5, gender: 'F' } }]);
+    await store.write('user_profile', [{ id: 'n1', eventTime: 2, features: { gender: null, score: 2 } }]);
+    const record = await store.get('user', 'n1');
+    expect(record?.features).toMatchObject({ age: 5, gender: null, score: 2 });
+    await expect(redis.hexists(`${namespace}user:n1:features`, 'gender')).resolves.toBe(0);
+  });
+
+  it('validates the whole batch before writing anything', async () => {
+    const rows = [
+      { id: 'bad-batch-1', eventTime: 1, features: { age: 1 } },
+      { id: 'bad-batch-2', eventTime: 1, features: { age: 1.5 } },
+    ];
+    await expect(store.write('user_profile', rows)).rejects.toMatchObject({
+      code: FeatureStoreErrorCode.InvalidRow,
+      location: { row: 1, field: 'age' },
+      message: 'Row 1: Feature "age" (int): expected an integer',
+    });
+    await expect(store.getMany('user', ['bad-batch-1', 'bad-batch-2'])).resolves.toEqual([null, null]);
+  });
+
+  it.each([
+    ['an unknown feature', { id: 'x', eventTime: 1, features: { height: 3 } }, 'height'],
+    ['a bad id', { id: 'has space', eventTime: 1, features: {} }, 'id'],
+    ['a bad event time', { id: 'x', eventTime: 'soon', features: {} }, 'event_ts'],
+  ])('rejects %s naming the field', async (_, row, field) => {
+    await expect(store.write('user_profile', [row])).rejects.toMatchObject({ location: { row: 0, field } });
+  });
+
+  it('rejects ids that break the entity rules, before any Redis call', async () => {
+    await expect(store.get('merchant', 'u1')).rejects.toMatchObject({ code: FeatureStoreErrorCode.InvalidId });
+    await expect(store.get('user', 'x'.repeat(129))).rejects.toMatchObject({ code: FeatureStoreErrorCode.InvalidId });
+    await expect(store.getMany('user', ['ok', ''])).rejects.toMatchObject({
+      code: FeatureStoreErrorCode.InvalidId,
+      location: { row: 1, field: 'id' },
+    });
+    await expect(store.get('order', '1')).rejects.toMatchObject({ code: FeatureStoreErrorCode.UnknownEntity });
+    await expect(store.write('nope', [])).rejects.toMatchObject({ code: FeatureStoreErrorCode.UnknownView });
+  });
+
+  it('reports a stored value that does not fit its type', async () => {
+    await redis.hset(`${namespace}user:c1:features`, 'age', 'old', '_ts:user_profile', '1');
+    await expect(store.get('user', 'c1')).rejects.toMatchObject({ code: FeatureStoreErrorCode.CorruptValue });
+  });
+
+  it('reads hashes written by the original prototype (no event time)', async () => {
+    await redis.hset(`${namespace}user:legacy:features`, 'age', '41', 'gender', 'M', 'score', '12.75');
+    const record = await store.get('user', 'legacy');
+    expect(record?.features).toMatchObject({ age: 41, gender: 'M', score: 12.75 });
+    expect(record?.eventTimes).toEqual({ user_profile: null, user_activity: null });
+  });
+
+  it('counts and looks up ids in the index set', async () => {
+    await store.write('merchant_risk', [{ id: 'm77', eventTime: 1, features: { risk: 1 } }]);
+    await expect(store.known('merchant', ['m77', 'm78'])).resolves.toEqual([true, false]);
+    await expect(store.count('merchant')).resolves.toBeGreaterThanOrEqual(1);
+  });
+
+  it('turns Redis failures into REDIS_ERROR', async () => {
+    const closed = createRedisClient(server.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const offline = new FeatureStore(closed, { registry, namespace });
+    closed.disconnect();
+    await expect(offline.get('user', 'u1')).rejects.toMatchObject({ code: FeatureStoreErrorCode.RedisError });
+    await expect(offline.ping()).rejects.toMatchObject({ code: FeatureStoreErrorCode.RedisError });
+  });
+});

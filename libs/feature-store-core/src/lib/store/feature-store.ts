@@ -1,0 +1,163 @@
+import type { Redis } from 'ioredis';
+import { FeatureStoreError, FeatureStoreErrorCode, atRow } from '../errors';
+import { type KeySchema, createKeySchema, eventTimeField } from '../keys/key-schema';
+import { defineScripts } from '../redis/scripts';
+import type { Registry } from '../registry/registry';
+import type { EntityDefinition } from '../registry/registry.types';
+import { validateId } from './ids';
+import { type EntityRecord, ReadPlan } from './read-plan';
+import { type WriteRow, encodeRows } from './row-encoder';
+
+export interface FeatureStoreOptions {
+  readonly registry: Registry;
+  /** Prefixed to every key (e.g. "tenant-a:"); "" (the default) keeps the original layout. */
+  readonly namespace?: string;
+}
+
+export interface ReadOptions {
+  /** Only these features are fetched and returned; all of the entity's features by default. */
+  readonly features?: readonly string[];
+}
+
+export interface WriteResult {
+  /** Rows applied. */
+  readonly written: number;
+  /** Rows skipped because the stored row of the view has a newer event time. */
+  readonly stale: number;
+}
+
+/**
+ * Reads and writes the features of the registry's entities in Redis.
+ *
+ * Reads cost one round trip whatever their size (HMGET, pipelined for batches). Writes validate
+ * every row first, then apply each row atomically with last-write-wins by event time.
+ * Errors are `FeatureStoreError`s; the store never logs.
+ */
+export class FeatureStore {
+  readonly registry: Registry;
+  readonly keys: KeySchema;
+  private readonly fullPlans = new Map<string, ReadPlan>();
+
+  constructor(
+    private readonly redis: Redis,
+    options: FeatureStoreOptions,
+  ) {
+    this.registry = options.registry;
+    this.keys = createKeySchema(options.namespace);
+    defineScripts(redis);
+  }
+
+  /**
+   * Features of one entity id, or null when the id was never written.
+   * @throws FeatureStoreError `UNKNOWN_ENTITY`, `UNKNOWN_FEATURE`, `INVALID_ID`, `CORRUPT_VALUE`, `REDIS_ERROR`
+   */
+  async get(entityName: string, id: string, options: ReadOptions = {}): Promise<EntityRecord | null> {
+    const plan = this.plan(entityName, options);
+    validateId(plan.entity, id);
+    const reply = await this.command(() => this.redis.hmget(this.keys.entityHash(entityName, id), ...plan.fields));
+    return plan.decode(id, reply);
+  }
+
+  /**
+   * Features of many ids in one pipelined round trip, in request order; null for unknown ids.
+   * @throws FeatureStoreError as `get`; `INVALID_ID` carries the index of the bad id as `row`.
+   */
+  async getMany(entityName: string, ids: readonly string[], options: ReadOptions = {}): Promise<(EntityRecord | null)[]> {
+    const plan = this.plan(entityName, options);
+    ids.forEach((id, index) => atRow(index, `ids[${index}]`, () => validateId(plan.entity, id)));
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hmget(this.keys.entityHash(entityName, id), ...plan.fields);
+    const replies = await this.command(() => pipeline.exec());
+    return ids.map((id, index) => plan.decode(id, checked<(string | null)[]>(replies, index)));
+  }
+
+  /**
+   * Validates every row against the view, then writes them in one pipelined round trip. Each row
+   * is applied atomically unless the stored row of the view has a newer event time (then it
+   * counts as stale); the id joins the entity's index set.
+   * @throws FeatureStoreError `UNKNOWN_VIEW`, `INVALID_ROW` / `INVALID_ID` (nothing written), `REDIS_ERROR`
+   */
+  async write(viewName: string, rows: readonly WriteRow[]): Promise<WriteResult> {
+    const view = this.registry.view(viewName);
+    const entity = this.registry.entity(view.entity);
+    const encoded = encodeRows(entity, view, rows);
+    if (encoded.length === 0) return { written: 0, stale: 0 };
+    const pipeline = this.redis.pipeline();
+    const tsField = eventTimeField(view.name);
+    const indexKey = this.keys.entityIndex(entity.name);
+    for (const row of encoded) {
+      pipeline.fsWriteRow(
+        this.keys.entityHash(entity.name, row.id),
+        indexKey,
+        tsField,
+        row.eventTimeMs,
+        row.id,
+        row.set.length / 2,
+        ...row.set,
+        ...row.unset,
+      );
+    }
+    const replies = await this.command(() => pipeline.exec());
+    let written = 0;
+    encoded.forEach((_, index) => {
+      written += checked<0 | 1>(replies, index);
+    });
+    return { written, stale: encoded.length - written };
+  }
+
+  /** Which of `ids` are in the entity's index set, in order. */
+  async known(entityName: string, ids: readonly string[]): Promise<boolean[]> {
+    const entity = this.registry.entity(entityName);
+    if (ids.length === 0) return [];
+    const reply = await this.command(() => this.redis.smismember(this.keys.entityIndex(entity.name), ...ids));
+    return reply.map((member) => member === 1);
+  }
+
+  /** Number of ids in the entity's index set. */
+  async count(entityName: string): Promise<number> {
+    const entity = this.registry.entity(entityName);
+    return this.command(() => this.redis.scard(this.keys.entityIndex(entity.name)));
+  }
+
+  /** Resolves when Redis answers a PING. */
+  async ping(): Promise<void> {
+    await this.command(() => this.redis.ping());
+  }
+
+  private plan(entityName: string, options: ReadOptions): ReadPlan {
+    const entity: EntityDefinition = this.registry.entity(entityName);
+    if (options.features !== undefined) return ReadPlan.of(entity, options.features);
+    let plan = this.fullPlans.get(entityName);
+    if (!plan) {
+      plan = ReadPlan.of(entity);
+      this.fullPlans.set(entityName, plan);
+    }
+    return plan;
+  }
+
+  private async command<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw redisError(error);
+    }
+  }
+}
+
+type PipelineReplies = [error: Error | null, result: unknown][] | null;
+
+/** Every reply of a pipeline is checked: a failed command fails the whole call. */
+function checked<T>(replies: PipelineReplies, index: number): T {
+  const reply = replies?.[index];
+  if (!reply) throw redisError(new Error('pipeline returned no reply'));
+  const [error, result] = reply;
+  if (error) throw redisError(error);
+  return result as T;
+}
+
+function redisError(error: unknown): FeatureStoreError {
+  if (error instanceof FeatureStoreError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  return new FeatureStoreError(FeatureStoreErrorCode.RedisError, `Redis: ${message}`, {}, { cause: error });
+}

@@ -1,0 +1,88 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** A Redis for a test suite; `stop` releases it (and stops the server when the suite started it). */
+export interface TestRedis {
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+const START_TIMEOUT_MS = 10_000;
+
+/** Asks the OS for a port that is free now. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** One PING over a plain socket: true when the server answers PONG. */
+function answersPing(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    socket.setTimeout(1_000);
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => {
+      socket.destroy();
+      resolve(data.toString().startsWith('+PONG'));
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+/**
+ * Starts a private `redis-server` (binary from REDIS_SERVER_BIN, else the PATH) on a free port,
+ * keeping nothing on disk, and resolves once it answers PING.
+ */
+export async function spawnRedisServer(extraArgs: readonly string[] = []): Promise<TestRedis & { port: number; process: ChildProcess }> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'fs-redis-'));
+  const child = spawn(
+    process.env['REDIS_SERVER_BIN'] ?? 'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...extraArgs],
+    { stdio: 'ignore' },
+  );
+  let failure: Error | undefined;
+  child.once('error', (error) => (failure = error));
+  const url = `redis://127.0.0.1:${port}`;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      await exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  try {
+    while (!(await answersPing(port))) {
+      if (failure) throw new Error(`cannot start redis-server: ${failure.message}`);
+      if (child.exitCode !== null) throw new Error(`redis-server exited with code ${child.exitCode}`);
+      if (Date.now() > deadline) throw new Error(`redis-server on port ${port} did not answer within ${START_TIMEOUT_MS} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { url, port, process: child, stop };
+}
+
+/** REDIS_URL when set (the suite must then only touch its own namespace), else a private server. */
+export async function redisForTests(): Promise<TestRedis> {
+  const url = process.env['REDIS_URL'];
+  if (url) return { url, stop: async () => undefined };
+  return spawnRedisServer();
+}
