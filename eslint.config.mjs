@@ -25,6 +25,7 @@ export default [
             // The core library stands alone: other Node services import it.
             { sourceTag: 'scope:core', onlyDependOnLibsWithTags: ['scope:core', 'type:test-util'] },
             { sourceTag: 'scope:config', onlyDependOnLibsWithTags: [], bannedExternalImports: ['ioredis'] },
+            { sourceTag: 'scope:nest', onlyDependOnLibsWithTags: ['scope:core'], bannedExternalImports: ['ioredis'] },
           ],
         },
       ],

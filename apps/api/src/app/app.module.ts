@@ -1,0 +1,26 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { FeatureStoreModule } from '@feature-store/nest';
+import { EntityFeaturesController } from '../features/entity-features.controller';
+import { FeaturesService } from '../features/features.service';
+import { LegacyFeaturesController } from '../features/legacy-features.controller';
+import { HealthController } from '../health/health.controller';
+import { API_CONFIG, type ApiConfig } from './api-config';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: ApiConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        FeatureStoreModule.forRoot({
+          redisUrl: config.redisUrl,
+          registryPath: config.registryPath,
+          namespace: config.namespace,
+          connectionName: 'feature-store-api',
+        }),
+      ],
+      controllers: [LegacyFeaturesController, EntityFeaturesController, HealthController],
+      providers: [{ provide: API_CONFIG, useValue: config }, FeaturesService],
+    };
+  }
+}

@@ -1,0 +1,60 @@
+import { HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { FeatureStoreError, FeatureStoreErrorCode } from '@feature-store/core';
+import { ApiError, type ErrorBody } from './api-error';
+
+/** The one place where library error codes become HTTP statuses. */
+const STATUS_BY_CODE: Record<FeatureStoreErrorCode, number> = {
+  [FeatureStoreErrorCode.UnknownEntity]: HttpStatus.NOT_FOUND,
+  [FeatureStoreErrorCode.UnknownView]: HttpStatus.NOT_FOUND,
+  [FeatureStoreErrorCode.UnknownFeature]: HttpStatus.BAD_REQUEST,
+  [FeatureStoreErrorCode.InvalidId]: HttpStatus.BAD_REQUEST,
+  [FeatureStoreErrorCode.InvalidRow]: HttpStatus.BAD_REQUEST,
+  [FeatureStoreErrorCode.RedisError]: HttpStatus.SERVICE_UNAVAILABLE,
+  [FeatureStoreErrorCode.CorruptValue]: HttpStatus.INTERNAL_SERVER_ERROR,
+  [FeatureStoreErrorCode.InvalidRegistry]: HttpStatus.INTERNAL_SERVER_ERROR,
+};
+
+const logger = new Logger('HttpError');
+
+/** Any thrown value -> status and `{"detail", "code"}`; never a stack trace in the body. */
+export function errorResponse(error: unknown): { status: number; body: ErrorBody } {
+  if (error instanceof ApiError) {
+    return { status: error.status, body: { detail: error.message, code: error.code } };
+  }
+  if (error instanceof FeatureStoreError) {
+    const status = STATUS_BY_CODE[error.code];
+    if (status >= 500) logger.error(`${error.code}: ${error.message}`);
+    const detail = error.code === FeatureStoreErrorCode.RedisError ? 'Feature store unavailable' : error.message;
+    return { status, body: { detail, code: error.code } };
+  }
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    return { status, body: { detail: httpExceptionDetail(error), code: HttpStatus[status] ?? 'HTTP_ERROR' } };
+  }
+  const clientError = fastifyClientError(error);
+  if (clientError) return clientError;
+  logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  return { status: 500, body: { detail: 'Internal server error', code: 'INTERNAL_ERROR' } };
+}
+
+function httpExceptionDetail(error: HttpException): string {
+  const response = error.getResponse();
+  if (typeof response === 'string') return response;
+  const message = (response as { message?: unknown }).message;
+  if (Array.isArray(message)) return message.join('; ');
+  return typeof message === 'string' ? message : error.message;
+}
+
+/** Fastify's own 4xx errors (malformed JSON, body too large, unsupported content type ...). */
+function fastifyClientError(error: unknown): { status: number; body: ErrorBody } | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { statusCode, code, message } = error as { statusCode?: unknown; code?: unknown; message?: unknown };
+  if (typeof statusCode !== 'number' || statusCode < 400 || statusCode >= 500) return undefined;
+  return {
+    status: statusCode,
+    body: {
+      detail: typeof message === 'string' ? message : 'Bad request',
+      code: typeof code === 'string' ? code : (HttpStatus[statusCode] ?? 'BAD_REQUEST'),
+    },
+  };
+}

@@ -1,0 +1,22 @@
+// class-validator runs the decorators of a property bottom-up: the shape check comes first.
+import { ArrayNotEmpty, IsArray, IsOptional, IsString } from 'class-validator';
+
+/** POST /features/batch, the original contract. */
+export class LegacyBatchRequestDto {
+  @IsString({ each: true, message: 'user_ids: every id is a string' })
+  @IsArray({ message: 'user_ids: expected an array of ids' })
+  user_ids!: string[];
+}
+
+/** POST /v1/features/:entity/batch */
+export class EntityBatchRequestDto {
+  @IsString({ each: true, message: 'ids: every id is a string' })
+  @IsArray({ message: 'ids: expected an array of ids' })
+  ids!: string[];
+
+  @IsOptional()
+  @IsString({ each: true, message: 'features: every feature name is a string' })
+  @ArrayNotEmpty({ message: 'features: leave it out to get every feature, or name at least one' })
+  @IsArray({ message: 'features: expected an array of feature names' })
+  features?: string[];
+}

@@ -1,0 +1,57 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { type EntityRecord, FeatureStore, type FeatureValue } from '@feature-store/core';
+import { API_CONFIG, type ApiConfig } from '../app/api-config';
+import { ApiError } from '../errors/api-error';
+
+export interface ReadQuery {
+  readonly features?: readonly string[];
+  readonly eventTimes: boolean;
+}
+
+/** A found entity as the v1 routes return it. */
+export interface EntityFeaturesBody {
+  readonly id: string;
+  readonly features: Record<string, FeatureValue>;
+  /** Per view: ISO-8601 event time of the row served, null if the view was never written. */
+  readonly event_times?: Record<string, string | null>;
+}
+
+/** Reads through the store, enforcing the API's limits and shaping the JSON bodies. */
+@Injectable()
+export class FeaturesService {
+  constructor(
+    private readonly store: FeatureStore,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+  ) {}
+
+  /** @throws ApiError 404 `ENTITY_NOT_FOUND` for an id never written. */
+  async getOne(entity: string, id: string, query: ReadQuery): Promise<EntityFeaturesBody> {
+    const record = await this.store.get(entity, id, query);
+    if (!record) {
+      throw new ApiError(404, 'ENTITY_NOT_FOUND', `${entity.charAt(0).toUpperCase()}${entity.slice(1)} ${id} not found`);
+    }
+    return toBody(record, query.eventTimes);
+  }
+
+  /** One entry per requested id, in order: the entity, or null for an unknown id. */
+  async getMany(entity: string, ids: readonly string[], field: string, query: ReadQuery) {
+    if (ids.length < 1 || ids.length > this.config.batchMaxIds) {
+      throw new ApiError(
+        400,
+        'INVALID_BATCH_SIZE',
+        `${field}: expected between 1 and ${this.config.batchMaxIds} ids, got ${ids.length}`,
+      );
+    }
+    const records = await this.store.getMany(entity, ids, query);
+    return records.map((record) => (record ? toBody(record, query.eventTimes) : null));
+  }
+}
+
+function toBody(record: EntityRecord, eventTimes: boolean): EntityFeaturesBody {
+  if (!eventTimes) return { id: record.id, features: record.features };
+  const times: Record<string, string | null> = {};
+  for (const [view, ms] of Object.entries(record.eventTimes)) {
+    times[view] = ms === null ? null : new Date(ms).toISOString();
+  }
+  return { id: record.id, features: record.features, event_times: times };
+}

@@ -1,0 +1,1 @@
+export { ConfigError, type EnvSchema, envBool, envInt, envNamespace, envRedisUrl, parseEnv } from './env';

@@ -1,0 +1,1 @@
+export { FeatureStoreModule, type FeatureStoreModuleOptions, REDIS_CLIENT } from './feature-store.module';
