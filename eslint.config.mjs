@@ -25,6 +25,8 @@ export default [
             // The core library stands alone: other Node services import it.
             { sourceTag: 'scope:core', onlyDependOnLibsWithTags: ['scope:core', 'type:test-util'] },
             { sourceTag: 'scope:config', onlyDependOnLibsWithTags: [], bannedExternalImports: ['ioredis'] },
+            // Tools (start script, checks, benchmarks) use only test helpers from the libraries.
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:test-util'] },
             { sourceTag: 'scope:nest', onlyDependOnLibsWithTags: ['scope:core'], bannedExternalImports: ['ioredis'] },
           ],
         },

@@ -8,7 +8,11 @@ import { AppModule } from './app.module';
 /** Builds the API (not yet listening); `main.ts` and the end-to-end specs share it. */
 export async function createApp(config: ApiConfig): Promise<NestFastifyApplication> {
   // maxParamLength above the longest valid id, so that ids are judged by the registry's rules.
-  const adapter = new FastifyAdapter({ bodyLimit: config.bodyLimitBytes, maxParamLength: 1_024, logger: false });
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.bodyLimitBytes,
+    routerOptions: { maxParamLength: 1_024 },
+    logger: false,
+  });
   // Bodies are JSON only: any other content type is answered 415.
   adapter.getInstance().removeContentTypeParser('text/plain');
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {

@@ -7,6 +7,7 @@ const feature = (type: FeatureType, dimension: number | null = null): FeatureDef
   type,
   view: 'v',
   dimension,
+  examples: null,
 });
 
 describe('codec', () => {

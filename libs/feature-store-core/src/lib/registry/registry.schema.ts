@@ -19,6 +19,8 @@ const featureSpec = z.union([
     type: featureType,
     dimension: z.number().int().positive().optional(),
     description: z.string().optional(),
+    /** Typical values; simulators draw from them. Each must fit the declared type. */
+    examples: z.array(z.unknown()).min(1).optional(),
   }),
 ]);
 

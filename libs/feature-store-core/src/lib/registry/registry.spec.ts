@@ -49,6 +49,7 @@ describe('Registry', () => {
       type: 'float_vector',
       view: 'user_profile',
       dimension: 4,
+      examples: null,
     });
     expect(registry.entity('merchant').idPattern.test('m42')).toBe(true);
     expect(registry.entity('merchant').idMaxLength).toBe(16);
@@ -73,6 +74,7 @@ describe('Registry', () => {
     ['an empty view', (f) => ((f.views.merchant_risk as Record<string, unknown>)['features'] = {}), 'views.merchant_risk.features: a view declares at least one feature'],
     ['an unknown key', (f) => ((f.entities.user as Record<string, unknown>)['ttl'] = 5), 'entities.user'],
     ['a bad id pattern', (f) => (f.entities.merchant.id.pattern = '(['), 'entities.merchant.id.pattern'],
+    ['an example of the wrong type', (f) => ((f.views.merchant_risk.features as Record<string, unknown>)['country'] = { type: 'string', examples: ['FR', 7] }), 'views.merchant_risk.features.country.examples.1: Feature "country" (string): expected a string'],
     ['a dimension on a scalar', (f) => ((f.views.merchant_risk.features as Record<string, unknown>)['risk'] = { type: 'float', dimension: 3 }), 'views.merchant_risk.features.risk.dimension'],
   ])('rejects %s, naming the entry', (_, mutate, expected) => {
     const file = valid();

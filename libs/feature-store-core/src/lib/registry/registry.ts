@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
+import { encodeValue } from '../codec/codec';
 import { FeatureStoreError, FeatureStoreErrorCode } from '../errors';
 import { type DurationSpec, type RegistryFile, registryFileSchema } from './registry.schema';
 import type { EntityDefinition, FeatureDefinition, ViewDefinition } from './registry.types';
@@ -105,10 +106,16 @@ function buildEntities(file: RegistryFile, source: string): EntityDefinition[] {
       problems.push(`views.${viewName}.entity: unknown entity "${spec.entity}"`);
       continue;
     }
-    const features = Object.entries(spec.features).map(([featureName, featureSpec]) =>
+    const features: FeatureDefinition[] = Object.entries(spec.features).map(([featureName, featureSpec]) =>
       typeof featureSpec === 'string'
-        ? { name: featureName, type: featureSpec, view: viewName, dimension: null }
-        : { name: featureName, type: featureSpec.type, view: viewName, dimension: featureSpec.dimension ?? null },
+        ? { name: featureName, type: featureSpec, view: viewName, dimension: null, examples: null }
+        : {
+            name: featureName,
+            type: featureSpec.type,
+            view: viewName,
+            dimension: featureSpec.dimension ?? null,
+            examples: featureSpec.examples ?? null,
+          },
     );
     for (const feature of features) {
       const clash = entity.features.find((existing) => existing.name === feature.name);
@@ -120,6 +127,13 @@ function buildEntities(file: RegistryFile, source: string): EntityDefinition[] {
       if (feature.dimension !== null && feature.type !== 'float_vector') {
         problems.push(`views.${viewName}.features.${feature.name}.dimension: only a float_vector has a dimension`);
       }
+      feature.examples?.forEach((example, index) => {
+        try {
+          encodeValue(feature, example);
+        } catch (error) {
+          problems.push(`views.${viewName}.features.${feature.name}.examples.${index}: ${(error as Error).message}`);
+        }
+      });
     }
     const view = { name: viewName, entity: entity.name, maxAgeMs: toMs(spec.max_age), features };
     entity.views.push(view);

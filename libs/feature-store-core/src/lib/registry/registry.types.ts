@@ -10,6 +10,8 @@ export interface FeatureDefinition {
   readonly view: string;
   /** For `float_vector`: the required length, when declared. */
   readonly dimension: number | null;
+  /** Typical values declared in the registry (already checked against the type), or null. */
+  readonly examples: readonly unknown[] | null;
 }
 
 export interface ViewDefinition {

@@ -1,0 +1,23 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { FeatureStoreModule } from '@feature-store/nest';
+import { Heartbeat } from '../simulator/heartbeat';
+import { Simulator } from '../simulator/simulator.service';
+import { INGESTOR_CONFIG, type IngestorConfig } from './ingestor-config';
+
+@Module({})
+export class IngestorModule {
+  static forRoot(config: IngestorConfig): DynamicModule {
+    return {
+      module: IngestorModule,
+      imports: [
+        FeatureStoreModule.forRoot({
+          redisUrl: config.redisUrl,
+          registryPath: config.registryPath,
+          namespace: config.namespace,
+          connectionName: 'feature-store-ingestor',
+        }),
+      ],
+      providers: [{ provide: INGESTOR_CONFIG, useValue: config }, Heartbeat, Simulator],
+    };
+  }
+}
