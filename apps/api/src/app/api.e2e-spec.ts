@@ -118,6 +118,7 @@ describe('API on Fastify, against a real Redis', () => {
         entity: 'user',
         id: 'user00001',
         features: { age: 34, preferred_category: 'books' },
+        expired: [],
       });
     });
 
@@ -134,7 +135,7 @@ describe('API on Fastify, against a real Redis', () => {
       expect(response.statusCode).toBe(200);
       expect(response.json()).toStrictEqual({
         entity: 'user',
-        results: [{ id: 'user00001', features: { gender: 'F' } }, null],
+        results: [{ id: 'user00001', features: { gender: 'F' }, expired: [] }, null],
       });
     });
 

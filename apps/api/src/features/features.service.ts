@@ -12,6 +12,8 @@ export interface ReadQuery {
 export interface EntityFeaturesBody {
   readonly id: string;
   readonly features: Record<string, FeatureValue>;
+  /** Views whose rows are older than their max_age; their features are null. */
+  readonly expired: readonly string[];
   /** Per view: ISO-8601 event time of the row served, null if the view was never written. */
   readonly event_times?: Record<string, string | null>;
 }
@@ -48,10 +50,11 @@ export class FeaturesService {
 }
 
 function toBody(record: EntityRecord, eventTimes: boolean): EntityFeaturesBody {
-  if (!eventTimes) return { id: record.id, features: record.features };
+  const body = { id: record.id, features: record.features, expired: record.expired };
+  if (!eventTimes) return body;
   const times: Record<string, string | null> = {};
   for (const [view, ms] of Object.entries(record.eventTimes)) {
     times[view] = ms === null ? null : new Date(ms).toISOString();
   }
-  return { id: record.id, features: record.features, event_times: times };
+  return { ...body, event_times: times };
 }

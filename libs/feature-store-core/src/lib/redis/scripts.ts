@@ -11,6 +11,7 @@ declare module 'ioredis' {
       eventTimeField: string,
       eventTimeMs: number,
       id: string,
+      ttlMs: number,
       setCount: number,
       ...fieldsAndValues: string[]
     ): Result<0 | 1, Context>;

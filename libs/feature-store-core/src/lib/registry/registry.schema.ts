@@ -26,6 +26,8 @@ const featureSpec = z.union([
 
 const entitySpec = z.strictObject({
   description: z.string().optional(),
+  /** Every accepted write of any view of the entity sets its hash to expire after this long. */
+  ttl: duration.optional(),
   id: z
     .strictObject({
       pattern: z.string().optional(),

@@ -7,11 +7,12 @@ import { Registry } from './registry';
 const SEED_REGISTRY = join(__dirname, '../../../../../registry/features.yaml');
 
 const valid = () => ({
-  entities: { user: {}, merchant: { id: { pattern: '^m[0-9]+$', max_length: 16 } } },
+  entities: { user: {}, merchant: { id: { pattern: '^m[0-9]+$', max_length: 16 } }, device: { ttl: '30d' } },
   views: {
     user_profile: { entity: 'user', max_age: '7d', features: { age: 'int', embedding: { type: 'float_vector', dimension: 4 } } },
     user_activity: { entity: 'user', max_age: 3600, features: { clicks_1h: 'int', last_seen: 'timestamp' } },
     merchant_risk: { entity: 'merchant', features: { risk: 'float', blocked: 'bool', country: 'string' } },
+    device_health: { entity: 'device', max_age: '1d', features: { battery: 'float' } },
   },
 });
 
@@ -34,7 +35,9 @@ describe('Registry', () => {
 
   it('normalises entities, views, types and durations', () => {
     const registry = Registry.fromObject(valid());
-    expect(registry.entities.map((entity) => entity.name)).toEqual(['user', 'merchant']);
+    expect(registry.entities.map((entity) => entity.name)).toEqual(['user', 'merchant', 'device']);
+    expect(registry.entity('device').ttlMs).toBe(30 * 86_400_000);
+    expect(registry.entity('user').ttlMs).toBeNull();
     expect(registry.entity('user').views.map((view) => view.name)).toEqual(['user_profile', 'user_activity']);
     expect(registry.entity('user').features.map((feature) => feature.name)).toEqual([
       'age',
@@ -72,9 +75,10 @@ describe('Registry', () => {
     ['a bad feature name', (f) => ((f.views.merchant_risk.features as Record<string, unknown>)['Risk-Score'] = 'float'), 'views.merchant_risk.features.Risk-Score'],
     ['a bad max age', (f) => ((f.views.user_profile as Record<string, unknown>)['max_age'] = '7 days'), 'views.user_profile.max_age'],
     ['an empty view', (f) => ((f.views.merchant_risk as Record<string, unknown>)['features'] = {}), 'views.merchant_risk.features: a view declares at least one feature'],
-    ['an unknown key', (f) => ((f.entities.user as Record<string, unknown>)['ttl'] = 5), 'entities.user'],
+    ['an unknown key', (f) => ((f.entities.user as Record<string, unknown>)['expire'] = 5), 'entities.user'],
     ['a bad id pattern', (f) => (f.entities.merchant.id.pattern = '(['), 'entities.merchant.id.pattern'],
     ['an example of the wrong type', (f) => ((f.views.merchant_risk.features as Record<string, unknown>)['country'] = { type: 'string', examples: ['FR', 7] }), 'views.merchant_risk.features.country.examples.1: Feature "country" (string): expected a string'],
+    ['a ttl shorter than a max age', (f) => (f.views.device_health.max_age = '31d'), 'views.device_health.max_age: entity "device" has a ttl'],
     ['a dimension on a scalar', (f) => ((f.views.merchant_risk.features as Record<string, unknown>)['risk'] = { type: 'float', dimension: 3 }), 'views.merchant_risk.features.risk.dimension'],
   ])('rejects %s, naming the entry', (_, mutate, expected) => {
     const file = valid();

@@ -94,6 +94,7 @@ function buildEntities(file: RegistryFile, source: string): EntityDefinition[] {
       name,
       idPattern,
       idMaxLength: spec.id?.max_length ?? DEFAULT_ID_MAX_LENGTH,
+      ttlMs: toMs(spec.ttl),
       views: [] as ViewDefinition[],
       features: [] as FeatureDefinition[],
     };
@@ -136,6 +137,12 @@ function buildEntities(file: RegistryFile, source: string): EntityDefinition[] {
       });
     }
     const view = { name: viewName, entity: entity.name, maxAgeMs: toMs(spec.max_age), features };
+    if (entity.ttlMs !== null && (view.maxAgeMs === null || view.maxAgeMs > entity.ttlMs)) {
+      problems.push(
+        `views.${viewName}.max_age: entity "${entity.name}" has a ttl, so the view needs a max_age of at most that ttl ` +
+          '(else its rows would vanish before they expire)',
+      );
+    }
     entity.views.push(view);
     entity.features.push(...features);
   }

@@ -26,6 +26,8 @@ export interface EntityDefinition {
   readonly name: string;
   readonly idPattern: RegExp;
   readonly idMaxLength: number;
+  /** Expiry (ms) that every accepted write sets on the entity's hash; null: the hash never expires. */
+  readonly ttlMs: number | null;
   readonly views: readonly ViewDefinition[];
   /** Every feature of every view of the entity, in declaration order. Names are unique per entity. */
   readonly features: readonly FeatureDefinition[];

@@ -53,6 +53,7 @@ describe('FeatureStore on a real Redis', () => {
         embedding: [0.5, -1],
       },
       eventTimes: { user_profile: 1_000, user_activity: 2_000 },
+      expired: [],
     });
     await expect(redis.hgetall(`${namespace}user:u1:features`)).resolves.toEqual({
       age: '34',

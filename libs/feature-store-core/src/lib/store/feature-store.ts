@@ -12,6 +12,8 @@ export interface FeatureStoreOptions {
   readonly registry: Registry;
   /** Prefixed to every key (e.g. "tenant-a:"); "" (the default) keeps the original layout. */
   readonly namespace?: string;
+  /** Current time in epoch ms, for `max_age` expiry on reads; `Date.now` by default. */
+  readonly clock?: () => number;
 }
 
 export interface ReadOptions {
@@ -37,6 +39,7 @@ export class FeatureStore {
   readonly registry: Registry;
   readonly keys: KeySchema;
   private readonly fullPlans = new Map<string, ReadPlan>();
+  private readonly clock: () => number;
 
   constructor(
     private readonly redis: Redis,
@@ -44,6 +47,7 @@ export class FeatureStore {
   ) {
     this.registry = options.registry;
     this.keys = createKeySchema(options.namespace);
+    this.clock = options.clock ?? Date.now;
     defineScripts(redis);
   }
 
@@ -55,7 +59,7 @@ export class FeatureStore {
     const plan = this.plan(entityName, options);
     validateId(plan.entity, id);
     const reply = await this.command(() => this.redis.hmget(this.keys.entityHash(entityName, id), ...plan.fields));
-    return plan.decode(id, reply);
+    return plan.decode(id, reply, this.clock());
   }
 
   /**
@@ -69,7 +73,8 @@ export class FeatureStore {
     const pipeline = this.redis.pipeline();
     for (const id of ids) pipeline.hmget(this.keys.entityHash(entityName, id), ...plan.fields);
     const replies = await this.command(() => pipeline.exec());
-    return ids.map((id, index) => plan.decode(id, checked<(string | null)[]>(replies, index)));
+    const now = this.clock();
+    return ids.map((id, index) => plan.decode(id, checked<(string | null)[]>(replies, index), now));
   }
 
   /**
@@ -93,6 +98,7 @@ export class FeatureStore {
         tsField,
         row.eventTimeMs,
         row.id,
+        entity.ttlMs ?? 0,
         row.set.length / 2,
         ...row.set,
         ...row.unset,
