@@ -18,3 +18,10 @@ export {
 } from './lib/store/feature-store';
 export type { EntityRecord } from './lib/store/read-plan';
 export type { WriteRow } from './lib/store/row-encoder';
+export {
+  type ConsumeResult,
+  StreamConsumer,
+  type StreamConsumerOptions,
+  type StreamLag,
+} from './lib/stream/stream-consumer';
+export { STREAM_FIELDS } from './lib/stream/stream-entry';

@@ -21,6 +21,14 @@ describe('key schema', () => {
   });
 
   it.each([
+    ['', 'user_features', 'stream:user_features', 'stream:user_features:dead-letter'],
+    ['t1:', 'risk', 't1:stream:risk', 't1:stream:risk:dead-letter'],
+  ])('namespace %j, view %s -> stream %s and dead letters %s', (namespace, view, stream, deadLetter) => {
+    expect(createKeySchema(namespace).stream(view)).toBe(stream);
+    expect(createKeySchema(namespace).deadLetter(view)).toBe(deadLetter);
+  });
+
+  it.each([
     ['user_features', '_ts:user_features'],
     ['v', '_ts:v'],
   ])('view %s -> event-time field %s', (view, expected) => {

@@ -4,6 +4,8 @@
  * Layout (namespace "" reproduces the original prototype's keys exactly):
  *   <ns><entity>:<id>:features   hash: one field per feature, plus one event-time field per view
  *   <ns>all_<entity>s            set: every id of the entity ever written
+ *   <ns>stream:<view>            stream: rows to write to the view (fields id, ts, features)
+ *   <ns>stream:<view>:dead-letter  stream: entries that can never be applied, with the reason
  *
  * Entity names cannot contain ":" (the registry allows [a-z0-9_]), so the entity is the text before
  * the first ":" and the id the text between it and the final ":features": no two (entity, id)
@@ -13,6 +15,8 @@ export interface KeySchema {
   readonly namespace: string;
   entityHash(entity: string, id: string): string;
   entityIndex(entity: string): string;
+  stream(view: string): string;
+  deadLetter(view: string): string;
 }
 
 /** Hash field holding the event time (epoch ms) of the last row of `view` written to the hash. */
@@ -29,5 +33,7 @@ export function createKeySchema(namespace = ''): KeySchema {
     namespace,
     entityHash: (entity, id) => `${namespace}${entity}:${id}:features`,
     entityIndex: (entity) => `${namespace}all_${entity}s`,
+    stream: (view) => `${namespace}stream:${view}`,
+    deadLetter: (view) => `${namespace}stream:${view}:dead-letter`,
   };
 }

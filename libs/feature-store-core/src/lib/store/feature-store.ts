@@ -1,12 +1,15 @@
 import type { Redis } from 'ioredis';
-import { FeatureStoreError, FeatureStoreErrorCode, atRow } from '../errors';
+import { atRow } from '../errors';
 import { type KeySchema, createKeySchema, eventTimeField } from '../keys/key-schema';
+import { pipelineReply, redisCall } from '../redis/redis-call';
 import { defineScripts } from '../redis/scripts';
 import type { Registry } from '../registry/registry';
 import type { EntityDefinition } from '../registry/registry.types';
 import { validateId } from './ids';
 import { type EntityRecord, ReadPlan } from './read-plan';
 import { type WriteRow, encodeRows } from './row-encoder';
+import { StreamConsumer, type StreamConsumerOptions } from '../stream/stream-consumer';
+import { toStreamFields } from '../stream/stream-entry';
 
 export interface FeatureStoreOptions {
   readonly registry: Registry;
@@ -58,7 +61,7 @@ export class FeatureStore {
   async get(entityName: string, id: string, options: ReadOptions = {}): Promise<EntityRecord | null> {
     const plan = this.plan(entityName, options);
     validateId(plan.entity, id);
-    const reply = await this.command(() => this.redis.hmget(this.keys.entityHash(entityName, id), ...plan.fields));
+    const reply = await redisCall(() => this.redis.hmget(this.keys.entityHash(entityName, id), ...plan.fields));
     return plan.decode(id, reply, this.clock());
   }
 
@@ -72,9 +75,9 @@ export class FeatureStore {
     if (ids.length === 0) return [];
     const pipeline = this.redis.pipeline();
     for (const id of ids) pipeline.hmget(this.keys.entityHash(entityName, id), ...plan.fields);
-    const replies = await this.command(() => pipeline.exec());
+    const replies = await redisCall(() => pipeline.exec());
     const now = this.clock();
-    return ids.map((id, index) => plan.decode(id, checked<(string | null)[]>(replies, index), now));
+    return ids.map((id, index) => plan.decode(id, pipelineReply<(string | null)[]>(replies, index), now));
   }
 
   /**
@@ -104,31 +107,56 @@ export class FeatureStore {
         ...row.unset,
       );
     }
-    const replies = await this.command(() => pipeline.exec());
+    const replies = await redisCall(() => pipeline.exec());
     let written = 0;
     encoded.forEach((_, index) => {
-      written += checked<0 | 1>(replies, index);
+      written += pipelineReply<0 | 1>(replies, index);
     });
     return { written, stale: encoded.length - written };
+  }
+
+  /**
+   * Validates every row, then appends one entry per row to the view's stream (one round trip),
+   * for the ingestor's stream consumer to apply. Returns the entry ids.
+   * @param maxLength when set, trims the stream to about this many entries (MAXLEN ~).
+   * @throws FeatureStoreError `UNKNOWN_VIEW`, `INVALID_ROW` / `INVALID_ID` (nothing sent), `REDIS_ERROR`
+   */
+  async publish(viewName: string, rows: readonly WriteRow[], maxLength?: number): Promise<string[]> {
+    const view = this.registry.view(viewName);
+    encodeRows(this.registry.entity(view.entity), view, rows);
+    if (rows.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    const key = this.keys.stream(view.name);
+    for (const row of rows) {
+      if (maxLength === undefined) pipeline.xadd(key, '*', ...toStreamFields(row));
+      else pipeline.xadd(key, 'MAXLEN', '~', maxLength, '*', ...toStreamFields(row));
+    }
+    const replies = await redisCall(() => pipeline.exec());
+    return rows.map((_, index) => pipelineReply<string>(replies, index));
+  }
+
+  /** A consumer of a view's stream (see `StreamConsumer`); call `ensureGroup()` first. */
+  consumer(options: StreamConsumerOptions): StreamConsumer {
+    return new StreamConsumer(this, this.redis, options);
   }
 
   /** Which of `ids` are in the entity's index set, in order. */
   async known(entityName: string, ids: readonly string[]): Promise<boolean[]> {
     const entity = this.registry.entity(entityName);
     if (ids.length === 0) return [];
-    const reply = await this.command(() => this.redis.smismember(this.keys.entityIndex(entity.name), ...ids));
+    const reply = await redisCall(() => this.redis.smismember(this.keys.entityIndex(entity.name), ...ids));
     return reply.map((member) => member === 1);
   }
 
   /** Number of ids in the entity's index set. */
   async count(entityName: string): Promise<number> {
     const entity = this.registry.entity(entityName);
-    return this.command(() => this.redis.scard(this.keys.entityIndex(entity.name)));
+    return redisCall(() => this.redis.scard(this.keys.entityIndex(entity.name)));
   }
 
   /** Resolves when Redis answers a PING. */
   async ping(): Promise<void> {
-    await this.command(() => this.redis.ping());
+    await redisCall(() => this.redis.ping());
   }
 
   private plan(entityName: string, options: ReadOptions): ReadPlan {
@@ -142,28 +170,4 @@ export class FeatureStore {
     return plan;
   }
 
-  private async command<T>(run: () => Promise<T>): Promise<T> {
-    try {
-      return await run();
-    } catch (error) {
-      throw redisError(error);
-    }
-  }
-}
-
-type PipelineReplies = [error: Error | null, result: unknown][] | null;
-
-/** Every reply of a pipeline is checked: a failed command fails the whole call. */
-function checked<T>(replies: PipelineReplies, index: number): T {
-  const reply = replies?.[index];
-  if (!reply) throw redisError(new Error('pipeline returned no reply'));
-  const [error, result] = reply;
-  if (error) throw redisError(error);
-  return result as T;
-}
-
-function redisError(error: unknown): FeatureStoreError {
-  if (error instanceof FeatureStoreError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new FeatureStoreError(FeatureStoreErrorCode.RedisError, `Redis: ${message}`, {}, { cause: error });
 }

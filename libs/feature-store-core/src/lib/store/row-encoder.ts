@@ -26,8 +26,17 @@ export interface EncodedRow {
  * @throws FeatureStoreError `INVALID_ROW` / `INVALID_ID` with the row index and field.
  */
 export function encodeRows(entity: EntityDefinition, view: ViewDefinition, rows: readonly WriteRow[]): EncodedRow[] {
+  const encode = rowEncoder(entity, view);
+  return rows.map((row, index) => atRow(index, `Row ${index}`, () => encode(row)));
+}
+
+/**
+ * A function that checks and encodes one row of the view.
+ * @throws FeatureStoreError `INVALID_ROW` / `INVALID_ID` naming the field.
+ */
+export function rowEncoder(entity: EntityDefinition, view: ViewDefinition): (row: WriteRow) => EncodedRow {
   const features = new Map<string, FeatureDefinition>(view.features.map((feature) => [feature.name, feature]));
-  return rows.map((row, index) => atRow(index, `Row ${index}`, () => encodeRow(entity, view, features, row)));
+  return (row) => encodeRow(entity, view, features, row);
 }
 
 function encodeRow(

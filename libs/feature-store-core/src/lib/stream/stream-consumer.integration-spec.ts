@@ -1,0 +1,129 @@
+import { type TestRedis, deleteNamespace, redisForTests, uniqueNamespace } from '@feature-store/testing';
+import { FeatureStoreErrorCode } from '../errors';
+import { type RedisClient, createRedisClient } from '../redis/create-redis-client';
+import { Registry } from '../registry/registry';
+import { FeatureStore } from '../store/feature-store';
+
+const registry = Registry.fromObject({
+  entities: { user: {} },
+  views: { clicks: { entity: 'user', features: { count: 'int', last_page: 'string' } } },
+});
+
+describe('stream ingestion on a real Redis', () => {
+  let server: TestRedis;
+  let redis: RedisClient;
+  let store: FeatureStore;
+  const namespace = uniqueNamespace('stream');
+  const stream = () => store.keys.stream('clicks');
+  const consumers: { close(): Promise<void> }[] = [];
+  const consumer = (name: string, claimIdleMs = 30_000) => {
+    const created = store.consumer({ view: 'clicks', consumer: name, batchSize: 100, blockMs: 50, claimIdleMs });
+    consumers.push(created);
+    return created;
+  };
+
+  /** Consumes until a call returns nothing; returns the summed counts. */
+  const drain = async (target: ReturnType<typeof consumer>) => {
+    const total = { read: 0, written: 0, stale: 0, deadLettered: 0 };
+    for (;;) {
+      const result = await target.consumeOnce();
+      if (result.read === 0) return total;
+      for (const key of Object.keys(total) as (keyof typeof total)[]) total[key] += result[key];
+    }
+  };
+
+  beforeAll(async () => {
+    server = await redisForTests();
+    redis = createRedisClient(server.url);
+    store = new FeatureStore(redis, { registry, namespace });
+  });
+
+  afterEach(async () => {
+    await Promise.all(consumers.splice(0).map((created) => created.close()));
+    await deleteNamespace(redis, namespace);
+  });
+
+  afterAll(async () => {
+    await redis.quit();
+    await server.stop();
+  });
+
+  it('applies published rows once acknowledged, newest event time winning', async () => {
+    const reader = consumer('c1');
+    await reader.ensureGroup();
+    await store.publish('clicks', [
+      { id: 'u1', eventTime: 2, features: { count: 2, last_page: '/b' } },
+      { id: 'u1', eventTime: 1, features: { count: 1, last_page: '/a' } },
+      { id: 'u2', eventTime: 5, features: { count: 9 } },
+    ]);
+    await expect(drain(reader)).resolves.toEqual({ read: 3, written: 2, stale: 1, deadLettered: 0 });
+    await expect(store.getMany('user', ['u1', 'u2'])).resolves.toMatchObject([
+      { features: { count: 2, last_page: '/b' } },
+      { features: { count: 9, last_page: null } },
+    ]);
+    await expect(reader.lag()).resolves.toEqual({ lag: 0, pending: 0 });
+  });
+
+  it('validates rows before publishing', async () => {
+    await expect(store.publish('clicks', [{ id: 'u1', eventTime: 1, features: { count: 'x' } }])).rejects.toMatchObject({
+      code: FeatureStoreErrorCode.InvalidRow,
+    });
+    await expect(redis.exists(stream())).resolves.toBe(0);
+  });
+
+  it('moves entries that can never be applied to the dead-letter stream, with the reason', async () => {
+    const reader = consumer('c1');
+    await reader.ensureGroup();
+    await redis.xadd(stream(), '*', 'id', 'ok', 'ts', '1', 'features', '{"count":1}');
+    await redis.xadd(stream(), '*', 'id', 'bad-type', 'ts', '1', 'features', '{"count":"many"}');
+    await redis.xadd(stream(), '*', 'id', 'bad-json', 'ts', '1', 'features', '{count');
+    await redis.xadd(stream(), '*', 'ts', '1', 'features', '{}');
+    await redis.xadd(stream(), '*', 'id', 'bad-feature', 'features', '{"height":3}');
+    await redis.xadd(stream(), '*', 'id', 'has space', 'features', '{}');
+
+    await expect(drain(reader)).resolves.toEqual({ read: 6, written: 1, stale: 0, deadLettered: 5 });
+    const dead = await redis.xrange(store.keys.deadLetter('clicks'), '-', '+');
+    const reasons = dead.map(([, fields]) => fields[fields.indexOf('reason') + 1]);
+    expect(reasons).toEqual([
+      'Feature "count" (int): expected an integer',
+      expect.stringContaining('features: invalid JSON'),
+      'id: missing',
+      'Unknown feature "height" for view "clicks"',
+      expect.stringContaining('Invalid user id "has space"'),
+    ]);
+    expect(dead[0]?.[1]).toEqual(expect.arrayContaining(['entry', 'id', 'bad-type', 'features', '{"count":"many"}']));
+    await expect(reader.lag()).resolves.toEqual({ lag: 0, pending: 0 });
+  });
+
+  it('loses nothing when a consumer dies after reading: another one claims its entries', async () => {
+    const rows = Array.from({ length: 250 }, (_, i) => ({ id: `u${i % 50}`, eventTime: i, features: { count: i } }));
+    await store.publish('clicks', rows);
+    await consumer('setup').ensureGroup();
+    // A consumer reads a batch and dies before acknowledging it.
+    await redis.xreadgroup('GROUP', 'feature-store', 'crashed', 'COUNT', 120, 'STREAMS', stream(), '>');
+    await expect(redis.xpending(stream(), 'feature-store')).resolves.toEqual(expect.arrayContaining([120]));
+
+    const survivor = consumer('survivor', 0);
+    const total = await drain(survivor);
+    expect(total.read).toBe(250);
+    expect(total.written + total.stale).toBe(250);
+    const records = await store.getMany('user', Array.from({ length: 50 }, (_, i) => `u${i}`));
+    records.forEach((record, i) => expect(record?.features['count']).toBe(200 + i));
+    await expect(survivor.lag()).resolves.toEqual({ lag: 0, pending: 0 });
+  });
+
+  it('retries its own entries after a failed write, and a replay changes nothing', async () => {
+    const reader = consumer('c1');
+    await reader.ensureGroup();
+    await store.publish('clicks', [{ id: 'r1', eventTime: 10, features: { count: 10 } }]);
+    // The group read the entry, but the consumer stopped before writing (e.g. Redis failed).
+    await redis.xreadgroup('GROUP', 'feature-store', 'c1', 'COUNT', 10, 'STREAMS', stream(), '>');
+    await expect(drain(reader)).resolves.toMatchObject({ read: 1, written: 1 });
+
+    // The same entry delivered again (at-least-once) rewrites the same values.
+    const before = await redis.hgetall(`${namespace}user:r1:features`);
+    await store.publish('clicks', [{ id: 'r1', eventTime: 10, features: { count: 10 } }]);
+    await drain(reader);
+    await expect(redis.hgetall(`${namespace}user:r1:features`)).resolves.toEqual(before);
+  });
+});

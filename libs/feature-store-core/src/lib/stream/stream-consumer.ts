@@ -1,0 +1,183 @@
+import type { Redis } from 'ioredis';
+import { FeatureStoreError } from '../errors';
+import { pipelineReply, redisCall, toRedisError } from '../redis/redis-call';
+import type { FeatureStore } from '../store/feature-store';
+import { type WriteRow, rowEncoder } from '../store/row-encoder';
+import { parseStreamEntry } from './stream-entry';
+
+export interface StreamConsumerOptions {
+  /** The feature view whose stream is consumed. */
+  readonly view: string;
+  /** Consumer group; consumers of one group share the work. Default "feature-store". */
+  readonly group?: string;
+  /** This consumer's name, unique within the group (e.g. host and pid). */
+  readonly consumer: string;
+  /** Entries read per call. Default 500. */
+  readonly batchSize?: number;
+  /** How long a read waits for new entries. Default 1000 ms. */
+  readonly blockMs?: number;
+  /** Entries pending this long on another (crashed) consumer are claimed. Default 30000 ms. */
+  readonly claimIdleMs?: number;
+}
+
+export interface ConsumeResult {
+  /** Entries handled (all acknowledged). */
+  readonly read: number;
+  readonly written: number;
+  readonly stale: number;
+  /** Entries that can never be applied, moved to the dead-letter stream with the reason. */
+  readonly deadLettered: number;
+}
+
+export interface StreamLag {
+  /** Entries not yet delivered to the group (null when Redis cannot tell). */
+  readonly lag: number | null;
+  /** Entries delivered but not acknowledged. */
+  readonly pending: number;
+}
+
+type Entry = readonly [entryId: string, fields: readonly string[] | null];
+
+const EMPTY: ConsumeResult = { read: 0, written: 0, stale: 0, deadLettered: 0 };
+
+/**
+ * At-least-once consumption of a view's stream through a consumer group. Each call handles one
+ * batch: this consumer's own unacknowledged entries first (after a restart or a failed write),
+ * then entries idle on other consumers (XAUTOCLAIM), then new ones. Entries are acknowledged only
+ * after their rows were written or dead-lettered, so a crash loses nothing; a replay rewrites
+ * rows with the same event time, which changes nothing.
+ */
+export class StreamConsumer {
+  private readonly group: string;
+  private readonly batchSize: number;
+  private readonly blockMs: number;
+  private readonly claimIdleMs: number;
+  private readonly streamKey: string;
+  private readonly deadLetterKey: string;
+  private readonly encode: ReturnType<typeof rowEncoder>;
+  /** Blocking reads get their own connection, so they never delay writes. */
+  private readonly reader: Redis;
+  private ownPendingFirst = true;
+  private claimCursor = '0-0';
+
+  constructor(
+    private readonly store: FeatureStore,
+    private readonly redis: Redis,
+    private readonly options: StreamConsumerOptions,
+  ) {
+    const view = store.registry.view(options.view);
+    this.encode = rowEncoder(store.registry.entity(view.entity), view);
+    this.group = options.group ?? 'feature-store';
+    this.batchSize = options.batchSize ?? 500;
+    this.blockMs = options.blockMs ?? 1_000;
+    this.claimIdleMs = options.claimIdleMs ?? 30_000;
+    this.streamKey = store.keys.stream(view.name);
+    this.deadLetterKey = store.keys.deadLetter(view.name);
+    this.reader = redis.duplicate();
+  }
+
+  /** Creates the stream and the group when missing; a new group starts at the stream's beginning. */
+  async ensureGroup(): Promise<void> {
+    try {
+      await this.redis.xgroup('CREATE', this.streamKey, this.group, '0', 'MKSTREAM');
+    } catch (error) {
+      if (!(error instanceof Error && error.message.startsWith('BUSYGROUP'))) throw toRedisError(error);
+    }
+  }
+
+  /** Handles one batch; resolves with zero counts when nothing arrived within `blockMs`. */
+  async consumeOnce(): Promise<ConsumeResult> {
+    let entries: Entry[] = [];
+    if (this.ownPendingFirst) {
+      entries = await this.read('0', false);
+      if (entries.length === 0) this.ownPendingFirst = false;
+    }
+    if (entries.length === 0) entries = await this.claim();
+    if (entries.length === 0) entries = await this.read('>', true);
+    if (entries.length === 0) return EMPTY;
+    try {
+      return await this.apply(entries);
+    } catch (error) {
+      this.ownPendingFirst = true;
+      throw toRedisError(error);
+    }
+  }
+
+  async lag(): Promise<StreamLag> {
+    const groups = (await redisCall(() => this.redis.xinfo('GROUPS', this.streamKey))) as unknown[][];
+    for (const flat of groups) {
+      const info = new Map<unknown, unknown>();
+      for (let i = 0; i + 1 < flat.length; i += 2) info.set(flat[i], flat[i + 1]);
+      if (info.get('name') === this.group) {
+        const lag = info.get('lag');
+        return { lag: typeof lag === 'number' ? lag : null, pending: Number(info.get('pending') ?? 0) };
+      }
+    }
+    return { lag: null, pending: 0 };
+  }
+
+  /** Closes the reading connection (the store's client stays open). */
+  async close(): Promise<void> {
+    this.reader.disconnect();
+  }
+
+  private async read(from: '0' | '>', block: boolean): Promise<Entry[]> {
+    const { group, consumer } = { group: this.group, consumer: this.options.consumer };
+    const reply = await redisCall(() =>
+      block
+        ? this.reader.xreadgroup('GROUP', group, consumer, 'COUNT', this.batchSize, 'BLOCK', this.blockMs, 'STREAMS', this.streamKey, from)
+        : this.reader.xreadgroup('GROUP', group, consumer, 'COUNT', this.batchSize, 'STREAMS', this.streamKey, from),
+    );
+    const streams = reply as [string, Entry[]][] | null;
+    return streams?.[0]?.[1] ?? [];
+  }
+
+  private async claim(): Promise<Entry[]> {
+    const reply = (await redisCall(() =>
+      this.redis.xautoclaim(
+        this.streamKey,
+        this.group,
+        this.options.consumer,
+        this.claimIdleMs,
+        this.claimCursor,
+        'COUNT',
+        this.batchSize,
+      ),
+    )) as [string, Entry[]];
+    this.claimCursor = reply[0];
+    return reply[1];
+  }
+
+  private async apply(entries: readonly Entry[]): Promise<ConsumeResult> {
+    const rows: WriteRow[] = [];
+    const dead: { entryId: string; reason: string; fields: readonly string[] }[] = [];
+    for (const [entryId, fields] of entries) {
+      if (fields === null) {
+        dead.push({ entryId, reason: 'entry was trimmed from the stream before it was applied', fields: [] });
+        continue;
+      }
+      const parsed = parseStreamEntry(entryId, fields);
+      if ('reason' in parsed) {
+        dead.push({ entryId, reason: parsed.reason, fields });
+        continue;
+      }
+      try {
+        this.encode(parsed.row);
+        rows.push(parsed.row);
+      } catch (error) {
+        if (!(error instanceof FeatureStoreError)) throw error;
+        dead.push({ entryId, reason: error.message, fields });
+      }
+    }
+    const { written, stale } = rows.length > 0 ? await this.store.write(this.options.view, rows) : { written: 0, stale: 0 };
+    const pipeline = this.redis.pipeline();
+    for (const { entryId, reason, fields } of dead) {
+      pipeline.xadd(this.deadLetterKey, '*', 'entry', entryId, 'reason', reason, ...fields);
+    }
+    pipeline.xack(this.streamKey, this.group, ...entries.map(([entryId]) => entryId));
+    const replies = await pipeline.exec();
+    // One XADD per dead entry, then the XACK: every reply is checked.
+    for (let index = 0; index <= dead.length; index++) pipelineReply(replies, index);
+    return { read: entries.length, written, stale, deadLettered: dead.length };
+  }
+}
