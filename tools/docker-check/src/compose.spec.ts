@@ -1,0 +1,291 @@
+// Offline checks of the containers: docker-compose.yml against the Compose schema (dclint), the
+// Dockerfiles' structure and build context, and .env.example against what compose interpolates.
+// No Docker engine is needed; the Dockerfile, dclint and interpolation checks also run on broken samples, to show they can fail.
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, posix } from 'node:path';
+import { parse } from 'yaml';
+
+const root = join(__dirname, '..', '..', '..');
+const read = (path: string) => readFileSync(join(root, path), 'utf8');
+
+// ---- Dockerfiles ----
+
+interface Instruction {
+  keyword: string;
+  args: string;
+}
+
+interface Stage {
+  name: string | undefined;
+  instructions: Instruction[];
+}
+
+/** A Dockerfile's instructions: comment lines dropped, line continuations joined. */
+function instructions(dockerfile: string): Instruction[] {
+  return dockerfile
+    .split('\n')
+    .filter((line) => !line.trimStart().startsWith('#'))
+    .join('\n')
+    .replace(/\\\r?\n/g, ' ')
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([keyword]) => keyword !== '')
+    .map(([keyword = '', ...args]) => ({ keyword: keyword.toUpperCase(), args: args.join(' ') }));
+}
+
+function stages(dockerfile: string): Stage[] {
+  const result: Stage[] = [];
+  for (const instruction of instructions(dockerfile)) {
+    if (instruction.keyword === 'FROM') {
+      result.push({ name: /\sAS\s+(\S+)$/i.exec(instruction.args)?.[1], instructions: [] });
+    } else {
+      result.at(-1)?.instructions.push(instruction);
+    }
+  }
+  return result;
+}
+
+/** The stage a COPY reads from (undefined: the build context) and its sources (shell form). */
+function copies(stage: Stage): { from: string | undefined; sources: string[] }[] {
+  return stage.instructions
+    .filter(({ keyword }) => keyword === 'COPY')
+    .map(({ args }) => {
+      const words = args.split(' ');
+      const flags = words.slice(0, words.findIndex((word) => !word.startsWith('--')));
+      const from = flags.find((flag) => flag.startsWith('--from='))?.slice('--from='.length);
+      return { from, sources: words.slice(flags.length, -1) };
+    });
+}
+
+const lastArgs = (stage: Stage | undefined, keyword: string) =>
+  stage?.instructions.filter((instruction) => instruction.keyword === keyword).at(-1)?.args;
+
+const runsNpmCi = (stage: Stage) =>
+  stage.instructions.some(({ keyword, args }) => keyword === 'RUN' && /\bnpm ci\b/.test(args));
+
+function isUnprivileged(user: string | undefined): boolean {
+  const name = user?.split(':')[0];
+  return name !== undefined && name !== '' && name !== 'root' && name !== '0';
+}
+
+function hasHealthcheck(stage: Stage | undefined): boolean {
+  const healthcheck = lastArgs(stage, 'HEALTHCHECK');
+  return healthcheck !== undefined && healthcheck.toUpperCase() !== 'NONE';
+}
+
+const copiesFromEarlierStages = (all: Stage[]) =>
+  all.every((stage, index) =>
+    copies(stage).every(({ from }) => from === undefined || all.slice(0, index).some(({ name }) => name === from)),
+  );
+
+const stageRules: ReadonlyArray<readonly [string, (all: Stage[]) => boolean]> = [
+  ['at least two FROM stages', (all) => all.length >= 2],
+  ['`npm ci` in a build stage', (all) => all.slice(0, -1).some(runsNpmCi)],
+  ['a final USER that is not root', (all) => isUnprivileged(lastArgs(all.at(-1), 'USER'))],
+  ['a HEALTHCHECK in the final stage', (all) => hasHealthcheck(all.at(-1))],
+  ['COPY --from to name an earlier stage', copiesFromEarlierStages],
+];
+
+/** What is wrong with a Dockerfile; `inContext` tells whether a path is in the build context. */
+function dockerfileProblems(dockerfile: string, inContext: (path: string) => boolean): string[] {
+  const all = stages(dockerfile);
+  const missing = all
+    .flatMap(copies)
+    .filter(({ from }) => from === undefined)
+    .flatMap(({ sources }) => sources)
+    .filter((source) => !inContext(source));
+  return [
+    ...stageRules.filter(([, holds]) => !holds(all)).map(([rule]) => `expected ${rule}`),
+    ...missing.map((source) => `COPY source not in the build context: ${source}`),
+  ];
+}
+
+const globs: Record<string, string> = { '**/': '(?:.*/)?', '**': '.*', '*': '[^/]*', '?': '[^/]' };
+
+/** Whether a .dockerignore pattern (`*`, `?`, `**`; no `!` exceptions) excludes `path` or a folder above it. */
+function ignores(pattern: string, path: string): boolean {
+  const source = pattern.replace(/[.+^$()|[\]\\{}]/g, '\\$&').replace(/\*\*\/|\*\*|\*|\?/g, (glob) => globs[glob] ?? glob);
+  const regex = new RegExp(`^${source}$`);
+  const segments = posix.normalize(path).replace(/\/$/, '').split('/');
+  return segments.some((_, index) => regex.test(segments.slice(0, index + 1).join('/')));
+}
+
+const dockerignore = read('.dockerignore')
+  .split('\n')
+  .map((line) => line.trim())
+  .filter((line) => line !== '' && !line.startsWith('#'));
+
+const inRepositoryContext = (path: string) =>
+  existsSync(join(root, path)) && !dockerignore.some((pattern) => ignores(pattern, path));
+
+const dockerfiles = readdirSync(join(root, 'docker'))
+  .filter((file) => file.endsWith('.Dockerfile'))
+  .map((file) => `docker/${file}`);
+
+describe('Dockerfiles', () => {
+  it.each(dockerfiles)('%s: stages, user, health check and build context', (dockerfile) => {
+    expect(dockerfileProblems(read(dockerfile), inRepositoryContext)).toEqual([]);
+  });
+
+  it('reports each problem of a broken Dockerfile', () => {
+    const broken = [
+      '# one stage only',
+      'FROM node:20-bookworm-slim',
+      'RUN npm ci',
+      'COPY package.json missing-file.json \\',
+      '  ./',
+      'COPY node_modules/yaml/ ./',
+      'COPY --from=biuld /src/dist/ ./',
+      'USER root:root',
+      'HEALTHCHECK NONE',
+    ].join('\n');
+    expect(dockerfileProblems(broken, inRepositoryContext)).toEqual([
+      'expected at least two FROM stages',
+      'expected `npm ci` in a build stage',
+      'expected a final USER that is not root',
+      'expected a HEALTHCHECK in the final stage',
+      'expected COPY --from to name an earlier stage',
+      'COPY source not in the build context: missing-file.json',
+      'COPY source not in the build context: node_modules/yaml/',
+    ]);
+  });
+});
+
+// ---- docker-compose.yml ----
+
+type Build = string | { context?: string; dockerfile?: string };
+
+interface ComposeFile {
+  services: Record<string, { build?: Build }>;
+}
+
+const composeText = read('docker-compose.yml');
+const compose = parse(composeText) as ComposeFile;
+
+/** A service's build context and Dockerfile, relative to the repository root. */
+function buildPaths(build: Build): { context: string; dockerfile: string } {
+  const { context = '.', dockerfile = 'Dockerfile' } = typeof build === 'string' ? { context: build } : build;
+  return { context: posix.normalize(context), dockerfile: posix.join(context, dockerfile) };
+}
+
+const builtServices = Object.entries(compose.services).flatMap(([name, { build }]) =>
+  build === undefined ? [] : [[name, buildPaths(build)] as const],
+);
+
+/** What is read of dclint's LintResult: its bundled types import `./linter.types`, unresolved under node16. */
+interface LintResult {
+  messages: { rule: string; type: 'error' | 'warning'; message: string }[];
+}
+
+/** dclint's errors (schema validation included) for a compose file; warnings are left out. */
+async function composeLintErrors(path: string): Promise<string[]> {
+  const { DCLinter } = await import('dclint');
+  const linter = new DCLinter({ rules: {}, quiet: true, debug: false, exclude: [] });
+  const results: LintResult[] = linter.lintFiles([path], false);
+  return results
+    .flatMap(({ messages }) => messages)
+    .filter(({ type }) => type === 'error')
+    .map(({ rule, message }) => `${rule}: ${message}`);
+}
+
+describe('docker-compose.yml', () => {
+  let scratch: string;
+  beforeAll(() => {
+    scratch = mkdtempSync(join(tmpdir(), 'docker-check-'));
+  });
+  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+  it('passes dclint without errors', async () => {
+    expect(await composeLintErrors(join(root, 'docker-compose.yml'))).toEqual([]);
+  });
+
+  it('fails dclint when it breaks the Compose schema', async () => {
+    const broken = join(scratch, 'docker-compose.yml');
+    writeFileSync(broken, 'services:\n  api:\n    build:\n      dockerfile: 1\n      bogus: true\n');
+    expect(await composeLintErrors(broken)).toEqual([expect.stringMatching(/^invalid-schema: /)]);
+  });
+
+  it.each(builtServices)('service %s builds from the repository root with a checked Dockerfile', (_, build) => {
+    expect(build.context).toBe('.');
+    expect(dockerfiles).toContain(build.dockerfile);
+  });
+});
+
+// ---- .env.example ----
+
+interface EnvEntry {
+  name: string;
+  value: string;
+  documented: boolean;
+}
+
+/** `NAME=value` lines of a .env file; documented: a comment line sits right above. */
+function envEntries(text: string): EnvEntry[] {
+  const lines = text.split('\n');
+  return lines.flatMap((line, index) => {
+    const match = /^([A-Za-z_]\w*)=(.*)$/.exec(line);
+    return match ? [{ name: match[1], value: match[2], documented: lines[index - 1]?.startsWith('#') === true }] : [];
+  });
+}
+
+/** Variables interpolated by compose: `${NAME}`, `${NAME:-default}`, `${NAME-default}`, `$NAME`; `$$` escapes. */
+function interpolations(text: string): { name: string; fallback: string | undefined }[] {
+  const pattern = /\$(?:\{([A-Za-z_]\w*)(?::?-([^}]*))?|([A-Za-z_]\w*))/g;
+  return [...text.replaceAll('$$', '').matchAll(pattern)].map((match) => ({
+    name: match[1] ?? match[3],
+    fallback: match[2],
+  }));
+}
+
+/** Compose variables missing from .env.example, or defaulting to another value there. */
+function envDrift(compose: string, env: EnvEntry[]): string[] {
+  const defaults = new Map(env.map(({ name, value }) => [name, value]));
+  return interpolations(compose).flatMap(({ name, fallback }) => {
+    const listed = defaults.get(name);
+    if (listed === undefined) return [`${name} is not in .env.example`];
+    if (fallback !== undefined && fallback !== listed) return [`${name} defaults to "${fallback}", not "${listed}"`];
+    return [];
+  });
+}
+
+// The variables the apps and `npm start` read, with their defaults.
+const expectedDefaults = {
+  PORT: '8000',
+  HOST: '0.0.0.0',
+  REDIS_URL: 'redis://127.0.0.1:6379',
+  REGISTRY_PATH: 'registry/features.yaml',
+  KEY_NAMESPACE: '',
+  BATCH_MAX_IDS: '1000',
+  BODY_LIMIT_BYTES: '1048576',
+  HEALTH_TIMEOUT_MS: '500',
+  INGEST_VIEW: 'user_features',
+  INGEST_SEED_COUNT: '100000',
+  INGEST_BATCH_SIZE: '500',
+  INGEST_INTERVAL_MS: '1000',
+  INGEST_HEARTBEAT_FILE: '',
+  START_REDIS: 'auto',
+};
+
+describe('.env.example', () => {
+  const entries = envEntries(read('.env.example'));
+
+  it('lists every variable the apps read, with its default', () => {
+    expect(Object.fromEntries(entries.map(({ name, value }) => [name, value]))).toMatchObject(expectedDefaults);
+  });
+
+  it('documents each variable on the line above it, once', () => {
+    expect(entries.filter(({ documented }) => !documented).map(({ name }) => name)).toEqual([]);
+    expect(new Set(entries.map(({ name }) => name)).size).toBe(entries.length);
+  });
+
+  it('lists every variable docker-compose.yml interpolates, with the same default', () => {
+    expect(interpolations(composeText).length).toBeGreaterThan(0);
+    expect(envDrift(composeText, entries)).toEqual([]);
+  });
+
+  it('reports interpolated variables that are missing or default differently', () => {
+    const sample = 'a: ${PORT:-9000}\nb: ${NOT_LISTED}\nc: $$ESCAPED\nd: $HOST\ne: ${KEY_NAMESPACE:-}';
+    expect(envDrift(sample, entries)).toEqual(['PORT defaults to "9000", not "8000"', 'NOT_LISTED is not in .env.example']);
+  });
+});
