@@ -3,35 +3,51 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { loadIngestorConfig } from './app/ingestor-config';
 import { IngestorModule } from './app/ingestor.module';
+import { BulkLoader } from './loader/bulk-loader.service';
+import { LOAD_USAGE, parseLoadArguments, runLoad } from './loader/load-command';
 import { Simulator } from './simulator/simulator.service';
+import { StreamWorker } from './streams/stream-worker.service';
 
-const USAGE = `usage: main.js [simulate|seed]
+const MODES = ['run', 'simulate', 'consume', 'seed', 'load'] as const;
+type Mode = (typeof MODES)[number];
+
+const USAGE = `usage: main.js [mode]
+  run       (default) seed, simulate updates and consume the views' streams, until SIGTERM/SIGINT
   simulate  seed INGEST_SEED_COUNT ids (those missing), then update INGEST_BATCH_SIZE random ids
-            every INGEST_INTERVAL_MS until SIGTERM/SIGINT (default)
-  seed      seed, then exit`;
+            every INGEST_INTERVAL_MS
+  consume   consume the streams of INGEST_STREAM_VIEWS (default: every view)
+  seed      seed, then exit
+  ${LOAD_USAGE}`;
 
 async function main(argv: readonly string[]): Promise<void> {
-  const mode = argv[0] ?? 'simulate';
-  if (mode !== 'simulate' && mode !== 'seed') {
-    console.error(USAGE);
-    process.exitCode = 2;
-    return;
-  }
+  const mode = (argv[0] ?? 'run') as Mode;
+  if (!MODES.includes(mode)) throw new Error(USAGE);
+  const loadArguments = mode === 'load' ? parseLoadArguments(argv.slice(1)) : null;
   const config = loadIngestorConfig(process.env);
   const app = await NestFactory.createApplicationContext(IngestorModule.forRoot(config), {
     logger: ['error', 'warn', 'log'],
     abortOnError: false,
   });
   const simulator = app.get(Simulator);
+  const streams = app.get(StreamWorker);
   const stop = (signal: NodeJS.Signals) => {
     Logger.log(`${signal}: finishing the batch under way`, 'Main');
     simulator.stop();
+    streams.stop();
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
   try {
-    await simulator.seed();
-    if (mode === 'simulate') await simulator.run();
+    if (loadArguments) {
+      const summary = await runLoad(app.get(BulkLoader), loadArguments);
+      if (summary.rejected > 0) process.exitCode = 3;
+      return;
+    }
+    const seeding = mode === 'run' || mode === 'simulate' || mode === 'seed';
+    const consuming = mode === 'run' || mode === 'consume' ? streams.run() : Promise.resolve();
+    if (seeding) await simulator.seed();
+    if (mode === 'run' || mode === 'simulate') await simulator.run();
+    await consuming;
   } finally {
     await app.close();
   }

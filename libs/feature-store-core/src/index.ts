@@ -1,4 +1,4 @@
-export { type FeatureValue, toEpochMs } from './lib/codec/codec';
+export { type FeatureValue, fromText, toEpochMs } from './lib/codec/codec';
 export { type ErrorLocation, FeatureStoreError, FeatureStoreErrorCode } from './lib/errors';
 export { EVENT_TIME_FIELD_PREFIX, type KeySchema, createKeySchema, eventTimeField } from './lib/keys/key-schema';
 export { type RedisClient, type RedisClientOptions, createRedisClient } from './lib/redis/create-redis-client';
@@ -14,6 +14,7 @@ export {
   FeatureStore,
   type FeatureStoreOptions,
   type ReadOptions,
+  type RejectedRow,
   type WriteResult,
 } from './lib/store/feature-store';
 export type { EntityRecord } from './lib/store/read-plan';

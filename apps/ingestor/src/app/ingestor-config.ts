@@ -10,6 +10,13 @@ const ingestorEnv = z.object({
   INGEST_BATCH_SIZE: envInt(500, 1, 100_000),
   INGEST_INTERVAL_MS: envInt(1_000, 0, 3_600_000),
   INGEST_HEARTBEAT_FILE: z.string().optional(),
+  INGEST_STREAM_VIEWS: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]*(,[a-z][a-z0-9_]*)*$/, 'expected view names separated by commas')
+    .optional(),
+  INGEST_STREAM_GROUP: z.string().min(1).default('feature-store'),
+  INGEST_CLAIM_IDLE_MS: envInt(30_000, 0, 86_400_000),
+  INGEST_LOG_INTERVAL_MS: envInt(5_000, 100, 3_600_000),
 });
 
 export interface IngestorConfig {
@@ -26,6 +33,13 @@ export interface IngestorConfig {
   readonly intervalMs: number;
   /** Touched after every batch when set, for container health checks. */
   readonly heartbeatFile: string | null;
+  /** Views whose streams are consumed; null: every view of the registry. */
+  readonly streamViews: readonly string[] | null;
+  readonly streamGroup: string;
+  /** Entries pending this long on another consumer are taken over. */
+  readonly claimIdleMs: number;
+  /** How often stream throughput and lag are logged. */
+  readonly logIntervalMs: number;
 }
 
 export const INGESTOR_CONFIG = Symbol('INGESTOR_CONFIG');
@@ -42,5 +56,9 @@ export function loadIngestorConfig(env: NodeJS.ProcessEnv): IngestorConfig {
     batchSize: parsed.INGEST_BATCH_SIZE,
     intervalMs: parsed.INGEST_INTERVAL_MS,
     heartbeatFile: parsed.INGEST_HEARTBEAT_FILE ?? null,
+    streamViews: parsed.INGEST_STREAM_VIEWS?.split(',') ?? null,
+    streamGroup: parsed.INGEST_STREAM_GROUP,
+    claimIdleMs: parsed.INGEST_CLAIM_IDLE_MS,
+    logIntervalMs: parsed.INGEST_LOG_INTERVAL_MS,
   };
 }

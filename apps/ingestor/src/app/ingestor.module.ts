@@ -1,7 +1,9 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { FeatureStoreModule } from '@feature-store/nest';
+import { BulkLoader } from '../loader/bulk-loader.service';
 import { Heartbeat } from '../simulator/heartbeat';
 import { Simulator } from '../simulator/simulator.service';
+import { StreamWorker } from '../streams/stream-worker.service';
 import { INGESTOR_CONFIG, type IngestorConfig } from './ingestor-config';
 
 @Module({})
@@ -17,7 +19,7 @@ export class IngestorModule {
           connectionName: 'feature-store-ingestor',
         }),
       ],
-      providers: [{ provide: INGESTOR_CONFIG, useValue: config }, Heartbeat, Simulator],
+      providers: [{ provide: INGESTOR_CONFIG, useValue: config }, Heartbeat, Simulator, StreamWorker, BulkLoader],
     };
   }
 }

@@ -25,6 +25,10 @@ describe('Simulator on a real Redis', () => {
       batchSize: 50,
       intervalMs: 10,
       heartbeatFile,
+      streamViews: null,
+      streamGroup: 'feature-store',
+      claimIdleMs: 30_000,
+      logIntervalMs: 5_000,
       ...overrides,
     };
     return new Simulator(new FeatureStore(redis, { registry, namespace }), config, new Heartbeat(config));

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { FeatureStore, type ViewDefinition, type WriteRow } from '@feature-store/core';
 import { INGESTOR_CONFIG, type IngestorConfig } from '../app/ingestor-config';
+import { Pause } from '../common/pause';
 import { Heartbeat } from './heartbeat';
 import { type Random, randomFeatures, simulatedId } from './value-generator';
 
@@ -20,7 +21,7 @@ export interface SeedResult {
 export class Simulator {
   private readonly logger = new Logger(Simulator.name);
   private stopping = false;
-  private wake: (() => void) | null = null;
+  private readonly pause = new Pause();
 
   constructor(
     private readonly store: FeatureStore,
@@ -63,29 +64,18 @@ export class Simulator {
       const total = await this.store.count(view.entity);
       await this.heartbeat.beat();
       this.logger.log(`Ingested/Updated ${written} features. Total unique ${view.entity}s: ${total}`);
-      await this.pause(this.config.intervalMs);
+      await this.pause.for(this.config.intervalMs);
     }
   }
 
   /** Asks `seed` and `run` to return after the batch under way. */
   stop(): void {
     this.stopping = true;
-    this.wake?.();
+    this.pause.interrupt();
   }
 
   private rows(view: ViewDefinition, ids: readonly string[], random: Random): WriteRow[] {
     const now = Date.now();
     return ids.map((id) => ({ id, eventTime: now, features: randomFeatures(view.features, random, now) }));
-  }
-
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    });
   }
 }

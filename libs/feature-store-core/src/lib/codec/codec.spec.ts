@@ -1,6 +1,6 @@
 import { FeatureStoreErrorCode } from '../errors';
 import type { FeatureDefinition, FeatureType } from '../registry/registry.types';
-import { decodeValue, encodeValue, toEpochMs } from './codec';
+import { decodeValue, encodeValue, fromText, toEpochMs } from './codec';
 
 const feature = (type: FeatureType, dimension: number | null = null): FeatureDefinition => ({
   name: 'f',
@@ -113,5 +113,33 @@ describe('codec', () => {
     expect(toEpochMs('2025-13-45T00:00:00Z')).toBeUndefined();
     expect(toEpochMs(null)).toBeUndefined();
     expect(toEpochMs(2 ** 53)).toBeUndefined();
+  });
+});
+
+describe('fromText', () => {
+  it.each<[FeatureType, string, unknown]>([
+    ['int', '42', 42],
+    ['int', '-7', -7],
+    ['int', '1e3', 1000],
+    ['int', 'forty', 'forty'],
+    ['float', '12.5', 12.5],
+    ['float', '.5', 0.5],
+    ['float', 'NaN', 'NaN'],
+    ['float', '', ''],
+    ['bool', 'TRUE', true],
+    ['bool', '0', false],
+    ['bool', 'yes', 'yes'],
+    ['timestamp', '1764201600000', 1764201600000],
+    ['timestamp', '2025-11-27T00:00:00Z', '2025-11-27T00:00:00Z'],
+    ['float_vector', '[1,2.5]', [1, 2.5]],
+    ['float_vector', '1;2', '1;2'],
+    ['string', ' x ', ' x '],
+  ])('reads %s text %j as %j', (type, text, value) => {
+    expect(fromText(feature(type), text)).toEqual(value);
+  });
+
+  it('leaves text that does not fit for encodeValue to reject', () => {
+    expect(() => encodeValue(feature('int'), fromText(feature('int'), '4.5'))).toThrow('expected an integer');
+    expect(() => encodeValue(feature('float_vector'), fromText(feature('float_vector'), '1;2'))).toThrow('array');
   });
 });

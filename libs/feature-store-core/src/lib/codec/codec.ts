@@ -136,3 +136,35 @@ export function decodeValue(feature: FeatureDefinition, raw: string | null): Fea
   }
   return value;
 }
+
+const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * Reads a value written as text (a CSV cell, say) into the JSON value `encodeValue` expects:
+ * numbers for int, float and epoch-ms timestamps, true/false/1/0 for bool, a JSON array for
+ * float_vector. Text that does not look like the type is returned as is, for `encodeValue` to
+ * reject with its reason.
+ */
+export function fromText(feature: FeatureDefinition, text: string): unknown {
+  switch (feature.type) {
+    case 'int':
+    case 'float':
+      return NUMBER_TEXT.test(text) ? Number(text) : text;
+    case 'bool': {
+      const lower = text.toLowerCase();
+      if (lower === 'true' || lower === '1') return true;
+      if (lower === 'false' || lower === '0') return false;
+      return text;
+    }
+    case 'timestamp':
+      return /^\d+$/.test(text) ? Number(text) : text;
+    case 'float_vector':
+      try {
+        return JSON.parse(text);
+      } catch {
+        return text; // not JSON: encodeValue rejects it as "expected an array of finite numbers"
+      }
+    case 'string':
+      return text;
+  }
+}

@@ -148,6 +148,19 @@ describe('FeatureStore on a real Redis', () => {
     await expect(store.write('user_profile', [row])).rejects.toMatchObject({ location: { row: 0, field } });
   });
 
+  it('reports every row that does not fit, without writing', () => {
+    expect(
+      store.validate('user_profile', [
+        { id: 'ok', eventTime: 1, features: { age: 1 } },
+        { id: 'ok', eventTime: 1, features: { age: 'old' } },
+        { id: 'ok', eventTime: 'never', features: {} },
+      ]),
+    ).toEqual([
+      { row: 1, field: 'age', reason: 'Feature "age" (int): expected an integer' },
+      { row: 2, field: 'event_ts', reason: 'event time: expected epoch milliseconds or an ISO-8601 date-time' },
+    ]);
+  });
+
   it('rejects ids that break the entity rules, before any Redis call', async () => {
     await expect(store.get('merchant', 'u1')).rejects.toMatchObject({ code: FeatureStoreErrorCode.InvalidId });
     await expect(store.get('user', 'x'.repeat(129))).rejects.toMatchObject({ code: FeatureStoreErrorCode.InvalidId });

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { atRow } from '../errors';
+import { FeatureStoreError, atRow } from '../errors';
 import { type KeySchema, createKeySchema, eventTimeField } from '../keys/key-schema';
 import { pipelineReply, redisCall } from '../redis/redis-call';
 import { defineScripts } from '../redis/scripts';
@@ -7,7 +7,7 @@ import type { Registry } from '../registry/registry';
 import type { EntityDefinition } from '../registry/registry.types';
 import { validateId } from './ids';
 import { type EntityRecord, ReadPlan } from './read-plan';
-import { type WriteRow, encodeRows } from './row-encoder';
+import { type WriteRow, encodeRows, rowEncoder } from './row-encoder';
 import { StreamConsumer, type StreamConsumerOptions } from '../stream/stream-consumer';
 import { toStreamFields } from '../stream/stream-entry';
 
@@ -22,6 +22,14 @@ export interface FeatureStoreOptions {
 export interface ReadOptions {
   /** Only these features are fetched and returned; all of the entity's features by default. */
   readonly features?: readonly string[];
+}
+
+/** A row that does not fit its view, as `validate` reports it. */
+export interface RejectedRow {
+  /** Index of the row in the input. */
+  readonly row: number;
+  readonly field: string | null;
+  readonly reason: string;
 }
 
 export interface WriteResult {
@@ -113,6 +121,26 @@ export class FeatureStore {
       written += pipelineReply<0 | 1>(replies, index);
     });
     return { written, stale: encoded.length - written };
+  }
+
+  /**
+   * Checks rows against the view without writing: one entry per row that would be refused, with
+   * its index, the field at fault and the reason; empty when every row fits.
+   * @throws FeatureStoreError `UNKNOWN_VIEW`
+   */
+  validate(viewName: string, rows: readonly WriteRow[]): RejectedRow[] {
+    const view = this.registry.view(viewName);
+    const encode = rowEncoder(this.registry.entity(view.entity), view);
+    const rejected: RejectedRow[] = [];
+    rows.forEach((row, index) => {
+      try {
+        encode(row);
+      } catch (error) {
+        if (!(error instanceof FeatureStoreError)) throw error;
+        rejected.push({ row: index, field: error.location.field ?? null, reason: error.message });
+      }
+    });
+    return rejected;
   }
 
   /**

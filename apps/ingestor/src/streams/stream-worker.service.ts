@@ -1,0 +1,97 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { type ConsumeResult, FeatureStore, type StreamConsumer } from '@feature-store/core';
+import { hostname } from 'node:os';
+import { INGESTOR_CONFIG, type IngestorConfig } from '../app/ingestor-config';
+import { Pause } from '../common/pause';
+import { Heartbeat } from '../simulator/heartbeat';
+
+const MIN_BACKOFF_MS = 100;
+const MAX_BACKOFF_MS = 5_000;
+
+interface Totals {
+  read: number;
+  written: number;
+  stale: number;
+  deadLettered: number;
+}
+
+/**
+ * Consumes the stream of each configured view (every view by default) until `stop()`: one loop
+ * per view, retrying with backoff while Redis fails, logging throughput and lag.
+ */
+@Injectable()
+export class StreamWorker {
+  private readonly logger = new Logger(StreamWorker.name);
+  private readonly pause = new Pause();
+  private stopping = false;
+
+  constructor(
+    private readonly store: FeatureStore,
+    @Inject(INGESTOR_CONFIG) private readonly config: IngestorConfig,
+    private readonly heartbeat: Heartbeat,
+  ) {}
+
+  /** Resolves once every loop has finished its batch under way after `stop()`. */
+  async run(): Promise<void> {
+    const views = this.config.streamViews ?? this.store.registry.views.map((view) => view.name);
+    const consumer = `${hostname()}-${process.pid}`;
+    const consumers = views.map((view) =>
+      this.store.consumer({ view, consumer, group: this.config.streamGroup, claimIdleMs: this.config.claimIdleMs }),
+    );
+    this.logger.log(`Consuming ${views.map((view) => this.store.keys.stream(view)).join(', ')} as ${consumer}`);
+    try {
+      await Promise.all(consumers.map((streamConsumer, index) => this.loop(views[index]!, streamConsumer)));
+    } finally {
+      await Promise.all(consumers.map((streamConsumer) => streamConsumer.close()));
+    }
+  }
+
+  stop(): void {
+    this.stopping = true;
+    this.pause.interrupt();
+  }
+
+  private async loop(view: string, consumer: StreamConsumer): Promise<void> {
+    const totals: Totals = { read: 0, written: 0, stale: 0, deadLettered: 0 };
+    let lastLog = Date.now();
+    let backoff = MIN_BACKOFF_MS;
+    let ready = false;
+    while (!this.stopping) {
+      try {
+        if (!ready) {
+          await consumer.ensureGroup();
+          ready = true;
+        }
+        add(totals, await consumer.consumeOnce());
+        backoff = MIN_BACKOFF_MS;
+        if (Date.now() - lastLog >= this.config.logIntervalMs) {
+          await this.report(view, consumer, totals, Date.now() - lastLog);
+          lastLog = Date.now();
+          Object.assign(totals, { read: 0, written: 0, stale: 0, deadLettered: 0 });
+        }
+      } catch (error) {
+        this.logger.warn(`Stream ${view}: ${(error as Error).message}; retrying in ${backoff} ms`);
+        await this.pause.for(backoff);
+        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+      }
+    }
+  }
+
+  private async report(view: string, consumer: StreamConsumer, totals: Totals, elapsedMs: number): Promise<void> {
+    const { lag, pending } = await consumer.lag();
+    await this.heartbeat.beat();
+    if (totals.read === 0 && !lag && pending === 0) return;
+    const rate = Math.round((totals.read * 1_000) / elapsedMs);
+    this.logger.log(
+      `Stream ${view}: ${rate} rows/s (written ${totals.written}, stale ${totals.stale}, ` +
+        `dead-lettered ${totals.deadLettered}); lag ${lag ?? 'unknown'}, pending ${pending}`,
+    );
+  }
+}
+
+function add(totals: Totals, result: ConsumeResult): void {
+  totals.read += result.read;
+  totals.written += result.written;
+  totals.stale += result.stale;
+  totals.deadLettered += result.deadLettered;
+}
