@@ -95,7 +95,7 @@ process.on('SIGTERM', stop);
 try {
   await ensureRedis();
   run('api', process.execPath, ['dist/apps/api/apps/api/src/main.js']);
-  run('ingestor', process.execPath, ['dist/apps/ingestor/apps/ingestor/src/main.js', 'simulate']);
+  run('ingestor', process.execPath, ['dist/apps/ingestor/apps/ingestor/src/main.js', 'run']);
 } catch (error) {
   fail(error.message);
 }

@@ -1,5 +1,6 @@
-import { envInt, envNamespace, envRedisUrl, parseEnv } from '@feature-store/config';
+import { ConfigError, envBool, envInt, envNamespace, envRedisUrl, parseEnv } from '@feature-store/config';
 import { z } from 'zod';
+import { type ApiKey, parseApiKeys, readApiKeyFile } from '../auth/api-keys';
 
 const apiEnv = z.object({
   PORT: envInt(8000, 1, 65_535),
@@ -10,6 +11,10 @@ const apiEnv = z.object({
   BATCH_MAX_IDS: envInt(1_000, 1, 100_000),
   BODY_LIMIT_BYTES: envInt(1_048_576, 1_024, 104_857_600),
   HEALTH_TIMEOUT_MS: envInt(500, 10, 60_000),
+  PUSH_MAX_ROWS: envInt(1_000, 1, 100_000),
+  API_KEYS: z.string().default(''),
+  API_KEYS_FILE: z.string().optional(),
+  READS_REQUIRE_KEY: envBool(false),
 });
 
 export interface ApiConfig {
@@ -23,6 +28,12 @@ export interface ApiConfig {
   readonly bodyLimitBytes: number;
   /** How long GET /health waits for Redis to answer PING before reporting 503. */
   readonly healthTimeoutMs: number;
+  /** Largest number of rows one push request may carry. */
+  readonly pushMaxRows: number;
+  /** Keys from API_KEYS and API_KEYS_FILE; writes need one with the write scope. */
+  readonly apiKeys: readonly ApiKey[];
+  /** When true, reads need a key with the read scope too. */
+  readonly readsRequireKey: boolean;
 }
 
 export const API_CONFIG = Symbol('API_CONFIG');
@@ -39,5 +50,20 @@ export function loadApiConfig(env: NodeJS.ProcessEnv): ApiConfig {
     batchMaxIds: parsed.BATCH_MAX_IDS,
     bodyLimitBytes: parsed.BODY_LIMIT_BYTES,
     healthTimeoutMs: parsed.HEALTH_TIMEOUT_MS,
+    pushMaxRows: parsed.PUSH_MAX_ROWS,
+    apiKeys: [
+      ...named('API_KEYS', () => parseApiKeys(parsed.API_KEYS)),
+      ...(parsed.API_KEYS_FILE === undefined ? [] : named('API_KEYS_FILE', () => readApiKeyFile(parsed.API_KEYS_FILE!))),
+    ],
+    readsRequireKey: parsed.READS_REQUIRE_KEY,
   };
+}
+
+/** Runs a parser of one variable, reporting its failure as a ConfigError naming the variable. */
+function named<T>(variable: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration:\n  ${variable}: ${(error as Error).message}`);
+  }
 }

@@ -1,42 +1,12 @@
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { FeatureStore, createRedisClient, Registry } from '@feature-store/core';
-import { type TestRedis, deleteNamespace, redisForTests, uniqueNamespace } from '@feature-store/testing';
-import { join } from 'node:path';
-import { type ApiConfig, loadApiConfig } from './api-config';
-import { createApp } from './create-app';
-
-const REGISTRY_PATH = join(__dirname, '../../../../registry/features.yaml');
+import { type TestApi, startTestApi } from '../testing/test-api';
 
 describe('API on Fastify, against a real Redis', () => {
-  let server: TestRedis;
-  let app: NestFastifyApplication;
-  let config: ApiConfig;
-  const namespace = uniqueNamespace('api');
-  const redis = () => createRedisClient(server.url);
-
-  const request = (method: 'GET' | 'POST', url: string, payload?: unknown, headers: Record<string, string> = {}) =>
-    app
-      .getHttpAdapter()
-      .getInstance()
-      .inject({
-        method,
-        url,
-        headers: payload === undefined ? headers : { 'content-type': 'application/json', ...headers },
-        payload: typeof payload === 'string' || payload === undefined ? payload : JSON.stringify(payload),
-      });
+  let api: TestApi;
+  const request = (...args: Parameters<TestApi['request']>) => api.request(...args);
 
   beforeAll(async () => {
-    server = await redisForTests();
-    config = loadApiConfig({
-      REDIS_URL: server.url,
-      REGISTRY_PATH,
-      KEY_NAMESPACE: namespace,
-      BATCH_MAX_IDS: '5',
-      BODY_LIMIT_BYTES: '2048',
-    });
-    const client = redis();
-    const store = new FeatureStore(client, { registry: Registry.fromFile(REGISTRY_PATH), namespace });
-    await store.write('user_features', [
+    api = await startTestApi({ BATCH_MAX_IDS: '5', BODY_LIMIT_BYTES: '2048' });
+    await api.store.write('user_features', [
       {
         id: 'user00001',
         eventTime: '2026-11-27T10:00:00Z',
@@ -44,16 +14,10 @@ describe('API on Fastify, against a real Redis', () => {
       },
       { id: 'user00002', eventTime: 1, features: { age: 51, gender: 'M' } },
     ]);
-    await client.quit();
-    app = await createApp(config);
   });
 
   afterAll(async () => {
-    await app.close();
-    const client = redis();
-    await deleteNamespace(client, namespace);
-    await client.quit();
-    await server.stop();
+    await api.close();
   });
 
   describe('the original contract', () => {

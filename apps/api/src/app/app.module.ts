@@ -4,6 +4,9 @@ import { EntityFeaturesController } from '../features/entity-features.controller
 import { FeaturesService } from '../features/features.service';
 import { LegacyFeaturesController } from '../features/legacy-features.controller';
 import { HealthController } from '../health/health.controller';
+import { ApiKeyGuard } from '../auth/api-key.guard';
+import { PushController } from '../push/push.controller';
+import { APP_GUARD } from '@nestjs/core';
 import { API_CONFIG, type ApiConfig } from './api-config';
 
 @Module({})
@@ -19,8 +22,8 @@ export class AppModule {
           connectionName: 'feature-store-api',
         }),
       ],
-      controllers: [LegacyFeaturesController, EntityFeaturesController, HealthController],
-      providers: [{ provide: API_CONFIG, useValue: config }, FeaturesService],
+      controllers: [LegacyFeaturesController, EntityFeaturesController, PushController, HealthController],
+      providers: [{ provide: API_CONFIG, useValue: config }, FeaturesService, { provide: APP_GUARD, useClass: ApiKeyGuard }],
     };
   }
 }

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiError } from '../errors/api-error';
 import { EntityBatchRequestDto } from './dto/batch-request.dto';
+import { RequiresScope } from '../auth/api-key.guard';
 import { FeaturesService, type ReadQuery } from './features.service';
 
 /** Reads of any entity of the registry, with projection: only the named features are fetched. */
@@ -8,6 +9,7 @@ import { FeaturesService, type ReadQuery } from './features.service';
 export class EntityFeaturesController {
   constructor(private readonly features: FeaturesService) {}
 
+  @RequiresScope('read')
   @Get(':id')
   async getOne(
     @Param('entity') entity: string,
@@ -20,6 +22,7 @@ export class EntityFeaturesController {
   }
 
   /** `results` holds one entry per requested id, in order; null for an unknown id. */
+  @RequiresScope('read')
   @Post('batch')
   @HttpCode(200)
   async getMany(

@@ -1,4 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { RequiresScope } from '../auth/api-key.guard';
 import { FeaturesService } from './features.service';
 import { LegacyBatchRequestDto } from './dto/batch-request.dto';
 
@@ -14,6 +15,7 @@ const ALL = { eventTimes: false } as const;
 export class LegacyFeaturesController {
   constructor(private readonly features: FeaturesService) {}
 
+  @RequiresScope('read')
   @Get(':userId')
   async getOne(@Param('userId') userId: string) {
     const { id, features } = await this.features.getOne(ENTITY, userId, ALL);
@@ -21,6 +23,7 @@ export class LegacyFeaturesController {
   }
 
   /** Unknown ids come back with `"features": null`, in request order. */
+  @RequiresScope('read')
   @Post('batch')
   @HttpCode(200)
   async getMany(@Body() body: LegacyBatchRequestDto) {

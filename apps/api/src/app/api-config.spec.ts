@@ -1,0 +1,30 @@
+import { ConfigError } from '@feature-store/config';
+import { loadApiConfig } from './api-config';
+
+describe('loadApiConfig', () => {
+  it('has the defaults of the original service', () => {
+    const config = loadApiConfig({});
+    expect(config).toMatchObject({
+      port: 8000,
+      host: '0.0.0.0',
+      redisUrl: 'redis://127.0.0.1:6379',
+      registryPath: 'registry/features.yaml',
+      namespace: '',
+      batchMaxIds: 1000,
+      pushMaxRows: 1000,
+      readsRequireKey: false,
+    });
+    expect(config.apiKeys).toEqual([]);
+  });
+
+  it.each([
+    [{ PORT: '0' }, 'PORT: expected at least 1'],
+    [{ BATCH_MAX_IDS: 'many' }, 'BATCH_MAX_IDS: expected a whole number'],
+    [{ API_KEYS: 'svc:tooshort:write' }, 'API_KEYS: entry 1 (svc): keys are at least 16 characters'],
+    [{ API_KEYS_FILE: '/nonexistent/keys.yaml' }, 'API_KEYS_FILE: ENOENT'],
+    [{ READS_REQUIRE_KEY: 'maybe' }, 'READS_REQUIRE_KEY: expected true or false'],
+  ])('fails fast on %j, naming the variable', (env, message) => {
+    expect(() => loadApiConfig(env)).toThrow(ConfigError);
+    expect(() => loadApiConfig(env)).toThrow(message);
+  });
+});

@@ -1,0 +1,35 @@
+import { type CanActivate, type ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { API_CONFIG, type ApiConfig } from '../app/api-config';
+import { ApiError } from '../errors/api-error';
+import { type Scope, findApiKey } from './api-keys';
+
+const SCOPE = 'feature-store:scope';
+
+/** The scope a route needs; routes without one (health) are open. */
+export const RequiresScope = (scope: Scope) => SetMetadata(SCOPE, scope);
+
+export const API_KEY_HEADER = 'x-api-key';
+
+/**
+ * Checks the `x-api-key` header against the configured keys: 401 without a valid key, 403 when
+ * the key lacks the route's scope. Reads are open unless READS_REQUIRE_KEY is set.
+ */
+@Injectable()
+export class ApiKeyGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const scope = this.reflector.get<Scope | undefined>(SCOPE, context.getHandler());
+    if (scope === undefined || (scope === 'read' && !this.config.readsRequireKey)) return true;
+    const presented = context.switchToHttp().getRequest<FastifyRequest>().headers[API_KEY_HEADER];
+    const key = typeof presented === 'string' ? findApiKey(this.config.apiKeys, presented) : null;
+    if (!key) throw new ApiError(401, 'UNAUTHORIZED', `A valid API key is required in the ${API_KEY_HEADER} header`);
+    if (!key.scopes.has(scope)) throw new ApiError(403, 'FORBIDDEN', `This API key lacks the "${scope}" scope`);
+    return true;
+  }
+}

@@ -1,0 +1,41 @@
+import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
+import { FeatureStore, type WriteResult, type WriteRow } from '@feature-store/core';
+import { API_CONFIG, type ApiConfig } from '../app/api-config';
+import { RequiresScope } from '../auth/api-key.guard';
+import { ApiError } from '../errors/api-error';
+import { PushRequestDto } from './push-request.dto';
+
+/**
+ * Writes rows of a feature view. The whole request is validated before anything is written;
+ * 200 comes only once Redis has acknowledged every row.
+ */
+@Controller('v1/push')
+export class PushController {
+  constructor(
+    private readonly store: FeatureStore,
+    @Inject(API_CONFIG) private readonly config: ApiConfig,
+  ) {}
+
+  @Post(':view')
+  @HttpCode(200)
+  @RequiresScope('write')
+  async push(@Param('view') view: string, @Body() body: PushRequestDto): Promise<WriteResult> {
+    if (body.rows.length < 1 || body.rows.length > this.config.pushMaxRows) {
+      throw new ApiError(
+        400,
+        'INVALID_BATCH_SIZE',
+        `rows: expected between 1 and ${this.config.pushMaxRows} rows, got ${body.rows.length}`,
+      );
+    }
+    const receivedAt = Date.now();
+    const rows = body.rows.map(
+      (row): WriteRow => ({
+        id: row.id as string,
+        eventTime: row.event_ts === undefined || row.event_ts === null ? receivedAt : (row.event_ts as string | number),
+        features: row.features as Record<string, unknown>,
+      }),
+    );
+    const { written, stale } = await this.store.write(view, rows);
+    return { written, stale };
+  }
+}

@@ -1,0 +1,61 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { FeatureStore, type RedisClient, Registry, createRedisClient } from '@feature-store/core';
+import { deleteNamespace, redisForTests, uniqueNamespace } from '@feature-store/testing';
+import { join } from 'node:path';
+import { loadApiConfig } from '../app/api-config';
+import { createApp } from '../app/create-app';
+
+export const REGISTRY_PATH = join(__dirname, '../../../../registry/features.yaml');
+
+export interface TestApi {
+  readonly app: NestFastifyApplication;
+  /** A store on the same Redis and namespace, to arrange data and check writes. */
+  readonly store: FeatureStore;
+  readonly redis: RedisClient;
+  readonly namespace: string;
+  request(method: 'GET' | 'POST', url: string, payload?: unknown, headers?: Record<string, string>): Promise<TestResponse>;
+  close(): Promise<void>;
+}
+
+/** What the specs read of an injected response. */
+export interface TestResponse {
+  readonly statusCode: number;
+  readonly headers: Record<string, unknown>;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted, not typed
+  json(): any;
+}
+
+/**
+ * The API as `main.ts` builds it (Fastify adapter, filters, pipes, guard), on a private Redis
+ * (or REDIS_URL) under a fresh key namespace; requests go through Fastify's `inject`.
+ */
+export async function startTestApi(env: Record<string, string> = {}): Promise<TestApi> {
+  const server = await redisForTests();
+  const namespace = uniqueNamespace('api');
+  const redis = createRedisClient(server.url);
+  const store = new FeatureStore(redis, { registry: Registry.fromFile(REGISTRY_PATH), namespace });
+  const app = await createApp(
+    loadApiConfig({ REDIS_URL: server.url, REGISTRY_PATH, KEY_NAMESPACE: namespace, ...env }),
+  );
+  const fastify = app.getHttpAdapter().getInstance();
+  const api: TestApi = {
+    app,
+    store,
+    redis,
+    namespace,
+    request: (method, url, payload, headers = {}) =>
+      fastify.inject({
+        method,
+        url,
+        headers: payload === undefined ? headers : { 'content-type': 'application/json', ...headers },
+        payload: typeof payload === 'string' || payload === undefined ? payload : JSON.stringify(payload),
+      }),
+    close: async () => {
+      await app.close();
+      await deleteNamespace(redis, namespace);
+      await redis.quit();
+      await server.stop();
+    },
+  };
+  return api;
+}
