@@ -1,5 +1,11 @@
-import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { FeatureStore, type RedisClient, Registry, createRedisClient } from '@feature-store/core';
+import { type DynamicModule, Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  FeatureStore,
+  type RedisClient,
+  type RedisClientOptions,
+  Registry,
+  createRedisClient,
+} from '@feature-store/core';
 
 export interface FeatureStoreModuleOptions {
   /** redis:// or rediss:// URL. */
@@ -8,12 +14,17 @@ export interface FeatureStoreModuleOptions {
   readonly registryPath: string;
   /** Key namespace; "" keeps the original layout. */
   readonly namespace: string;
-  /** Shown by CLIENT LIST, to tell the api's connections from the ingestor's. */
-  readonly connectionName: string;
+  /** Client settings; `connectionName` tells the api's connections from the ingestor's. */
+  readonly redis: RedisClientOptions;
+  /** How long boot waits for the first connection; the app starts anyway (and reports not ready). */
+  readonly connectWaitMs?: number;
 }
 
 /** Injection token of the Redis client the store uses. */
 export const REDIS_CLIENT = Symbol('REDIS_CLIENT');
+
+/** Connection errors repeat while Redis is down: each distinct message is logged once per this. */
+const ERROR_LOG_INTERVAL_MS = 10_000;
 
 @Injectable()
 class RedisLifecycle implements OnApplicationShutdown {
@@ -29,6 +40,32 @@ class RedisLifecycle implements OnApplicationShutdown {
   }
 }
 
+async function connectedClient(options: FeatureStoreModuleOptions): Promise<RedisClient> {
+  const logger = new Logger('Redis');
+  const client = createRedisClient(options.redisUrl, options.redis);
+  const lastLogged = new Map<string, number>();
+  client.on('error', (error: Error) => {
+    const now = Date.now();
+    if (now - (lastLogged.get(error.message) ?? 0) < ERROR_LOG_INTERVAL_MS) return;
+    lastLogged.set(error.message, now);
+    logger.warn(`Redis connection error: ${error.message}`);
+  });
+  client.on('ready', () => {
+    if (lastLogged.size > 0) logger.log('Redis connection ready');
+    lastLogged.clear();
+  });
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(done, options.connectWaitMs ?? 2_000);
+    client.once('ready', done);
+    function done() {
+      clearTimeout(timer);
+      client.off('ready', done);
+      resolve();
+    }
+  });
+  return client;
+}
+
 /** Provides one `FeatureStore` (and its Redis client) to a whole Nest application. */
 @Module({})
 export class FeatureStoreModule {
@@ -37,10 +74,7 @@ export class FeatureStoreModule {
       module: FeatureStoreModule,
       global: true,
       providers: [
-        {
-          provide: REDIS_CLIENT,
-          useFactory: () => createRedisClient(options.redisUrl, { connectionName: options.connectionName }),
-        },
+        { provide: REDIS_CLIENT, useFactory: () => connectedClient(options) },
         {
           provide: FeatureStore,
           useFactory: (redis: RedisClient) =>

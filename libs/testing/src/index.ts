@@ -1,2 +1,2 @@
 export { type KeyDeleter, deleteNamespace, uniqueNamespace } from './namespace';
-export { type TestRedis, freePort, redisForTests, spawnRedisServer } from './redis-server';
+export { type SpawnOptions, type SpawnedRedis, type TestRedis, freePort, redisForTests, spawnRedisServer } from './redis-server';

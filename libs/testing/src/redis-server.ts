@@ -42,12 +42,25 @@ function answersPing(port: number): Promise<boolean> {
   });
 }
 
+export interface SpawnedRedis extends TestRedis {
+  readonly port: number;
+  readonly process: ChildProcess;
+}
+
+export interface SpawnOptions {
+  /** A given port (to restart a server where clients expect it); a free one by default. */
+  readonly port?: number;
+  /** More redis-server arguments, e.g. ['--enable-debug-command', 'yes']. */
+  readonly args?: readonly string[];
+}
+
 /**
- * Starts a private `redis-server` (binary from REDIS_SERVER_BIN, else the PATH) on a free port,
- * keeping nothing on disk, and resolves once it answers PING.
+ * Starts a private `redis-server` (binary from REDIS_SERVER_BIN, else the PATH), keeping nothing
+ * on disk, and resolves once it answers PING.
  */
-export async function spawnRedisServer(extraArgs: readonly string[] = []): Promise<TestRedis & { port: number; process: ChildProcess }> {
-  const port = await freePort();
+export async function spawnRedisServer(options: SpawnOptions = {}): Promise<SpawnedRedis> {
+  const port = options.port ?? (await freePort());
+  const extraArgs = options.args ?? [];
   const dir = mkdtempSync(join(tmpdir(), 'fs-redis-'));
   const child = spawn(
     process.env['REDIS_SERVER_BIN'] ?? 'redis-server',

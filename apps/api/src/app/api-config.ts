@@ -11,6 +11,8 @@ const apiEnv = z.object({
   BATCH_MAX_IDS: envInt(1_000, 1, 100_000),
   BODY_LIMIT_BYTES: envInt(1_048_576, 1_024, 104_857_600),
   HEALTH_TIMEOUT_MS: envInt(500, 10, 60_000),
+  REDIS_COMMAND_TIMEOUT_MS: envInt(100, 1, 60_000),
+  SHUTDOWN_TIMEOUT_MS: envInt(10_000, 100, 600_000),
   PUSH_MAX_ROWS: envInt(1_000, 1, 100_000),
   API_KEYS: z.string().default(''),
   API_KEYS_FILE: z.string().optional(),
@@ -28,6 +30,10 @@ export interface ApiConfig {
   readonly bodyLimitBytes: number;
   /** How long GET /health waits for Redis to answer PING before reporting 503. */
   readonly healthTimeoutMs: number;
+  /** A Redis command not answered within this fails the request with 503: no request hangs. */
+  readonly redisCommandTimeoutMs: number;
+  /** After SIGTERM, in-flight requests get this long to finish before the process exits anyway. */
+  readonly shutdownTimeoutMs: number;
   /** Largest number of rows one push request may carry. */
   readonly pushMaxRows: number;
   /** Keys from API_KEYS and API_KEYS_FILE; writes need one with the write scope. */
@@ -50,6 +56,8 @@ export function loadApiConfig(env: NodeJS.ProcessEnv): ApiConfig {
     batchMaxIds: parsed.BATCH_MAX_IDS,
     bodyLimitBytes: parsed.BODY_LIMIT_BYTES,
     healthTimeoutMs: parsed.HEALTH_TIMEOUT_MS,
+    redisCommandTimeoutMs: parsed.REDIS_COMMAND_TIMEOUT_MS,
+    shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
     pushMaxRows: parsed.PUSH_MAX_ROWS,
     apiKeys: [
       ...named('API_KEYS', () => parseApiKeys(parsed.API_KEYS)),

@@ -19,7 +19,11 @@ export class AppModule {
           redisUrl: config.redisUrl,
           registryPath: config.registryPath,
           namespace: config.namespace,
-          connectionName: 'feature-store-api',
+          redis: {
+            connectionName: 'feature-store-api',
+            commandTimeoutMs: config.redisCommandTimeoutMs,
+            failFastWhenDisconnected: true,
+          },
         }),
       ],
       controllers: [LegacyFeaturesController, EntityFeaturesController, PushController, HealthController],

@@ -27,7 +27,6 @@ export async function createApp(config: ApiConfig): Promise<NestFastifyApplicati
       exceptionFactory: (errors) => new BadRequestException(validationMessages(errors)),
     }),
   );
-  app.enableShutdownHooks();
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return app;

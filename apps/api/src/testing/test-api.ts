@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { FeatureStore, type RedisClient, Registry, createRedisClient } from '@feature-store/core';
-import { deleteNamespace, redisForTests, uniqueNamespace } from '@feature-store/testing';
+import { type TestRedis, deleteNamespace, redisForTests, uniqueNamespace } from '@feature-store/testing';
 import { join } from 'node:path';
 import { loadApiConfig } from '../app/api-config';
 import { createApp } from '../app/create-app';
@@ -27,10 +27,11 @@ export interface TestResponse {
 
 /**
  * The API as `main.ts` builds it (Fastify adapter, filters, pipes, guard), on a private Redis
- * (or REDIS_URL) under a fresh key namespace; requests go through Fastify's `inject`.
+ * (or REDIS_URL, or the `server` given) under a fresh key namespace; requests go through
+ * Fastify's `inject`. `close()` stops the server only when it started it.
  */
-export async function startTestApi(env: Record<string, string> = {}): Promise<TestApi> {
-  const server = await redisForTests();
+export async function startTestApi(env: Record<string, string> = {}, given?: TestRedis): Promise<TestApi> {
+  const server = given ?? (await redisForTests());
   const namespace = uniqueNamespace('api');
   const redis = createRedisClient(server.url);
   const store = new FeatureStore(redis, { registry: Registry.fromFile(REGISTRY_PATH), namespace });
@@ -54,7 +55,7 @@ export async function startTestApi(env: Record<string, string> = {}): Promise<Te
       await app.close();
       await deleteNamespace(redis, namespace);
       await redis.quit();
-      await server.stop();
+      if (!given) await server.stop();
     },
   };
   return api;

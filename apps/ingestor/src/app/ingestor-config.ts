@@ -17,6 +17,7 @@ const ingestorEnv = z.object({
   INGEST_STREAM_GROUP: z.string().min(1).default('feature-store'),
   INGEST_CLAIM_IDLE_MS: envInt(30_000, 0, 86_400_000),
   INGEST_LOG_INTERVAL_MS: envInt(5_000, 100, 3_600_000),
+  INGEST_COMMAND_TIMEOUT_MS: envInt(10_000, 1, 600_000),
 });
 
 export interface IngestorConfig {
@@ -40,6 +41,8 @@ export interface IngestorConfig {
   readonly claimIdleMs: number;
   /** How often stream throughput and lag are logged. */
   readonly logIntervalMs: number;
+  /** A Redis command (a whole write pipeline included) not answered within this is retried. */
+  readonly redisCommandTimeoutMs: number;
 }
 
 export const INGESTOR_CONFIG = Symbol('INGESTOR_CONFIG');
@@ -60,5 +63,6 @@ export function loadIngestorConfig(env: NodeJS.ProcessEnv): IngestorConfig {
     streamGroup: parsed.INGEST_STREAM_GROUP,
     claimIdleMs: parsed.INGEST_CLAIM_IDLE_MS,
     logIntervalMs: parsed.INGEST_LOG_INTERVAL_MS,
+    redisCommandTimeoutMs: parsed.INGEST_COMMAND_TIMEOUT_MS,
   };
 }

@@ -16,7 +16,11 @@ export class IngestorModule {
           redisUrl: config.redisUrl,
           registryPath: config.registryPath,
           namespace: config.namespace,
-          connectionName: 'feature-store-ingestor',
+          redis: {
+            connectionName: 'feature-store-ingestor',
+            commandTimeoutMs: config.redisCommandTimeoutMs,
+            failFastWhenDisconnected: true,
+          },
         }),
       ],
       providers: [{ provide: INGESTOR_CONFIG, useValue: config }, Heartbeat, Simulator, StreamWorker, BulkLoader],

@@ -1,9 +1,13 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { FeatureStore, type WriteRow } from '@feature-store/core';
+import { Pause } from '../common/pause';
+import { retrying } from '../common/retry';
 import { type FileFormat, type SourceRecord, readRecords } from './row-sources';
 
 /** Distinct rejection reasons kept for the summary; further ones are only counted. */
 const MAX_REASONS = 20;
+/** Attempts of one batch write while Redis fails (about 25 s of backoff), before the load fails. */
+const WRITE_ATTEMPTS = 8;
 
 export interface LoadProgress {
   readonly read: number;
@@ -32,6 +36,9 @@ export interface LoadOptions {
  */
 @Injectable()
 export class BulkLoader {
+  private readonly logger = new Logger('Load');
+  private readonly pause = new Pause();
+
   constructor(private readonly store: FeatureStore) {}
 
   async load(path: string, viewName: string, options: LoadOptions): Promise<LoadSummary> {
@@ -53,7 +60,12 @@ export class BulkLoader {
         reject(batch[row]!.line, reason);
       }
       const valid = rejected.size === 0 ? rows : rows.filter((_, index) => !rejected.has(index));
-      const { written, stale } = await this.store.write(view.name, valid);
+      const { written, stale } = await retrying(`Writing rows from line ${batch[0]!.line}`, () => this.store.write(view.name, valid), {
+        logger: this.logger,
+        pause: this.pause,
+        stopping: () => false,
+        attempts: WRITE_ATTEMPTS,
+      });
       counts.written += written;
       counts.stale += stale;
       options.onProgress?.({ ...counts, elapsedMs: Date.now() - started });

@@ -29,6 +29,7 @@ describe('Simulator on a real Redis', () => {
       streamGroup: 'feature-store',
       claimIdleMs: 30_000,
       logIntervalMs: 5_000,
+      redisCommandTimeoutMs: 10_000,
       ...overrides,
     };
     return new Simulator(new FeatureStore(redis, { registry, namespace }), config, new Heartbeat(config));

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { FeatureStore, type ViewDefinition, type WriteRow } from '@feature-store/core';
 import { INGESTOR_CONFIG, type IngestorConfig } from '../app/ingestor-config';
 import { Pause } from '../common/pause';
+import { retrying } from '../common/retry';
 import { Heartbeat } from './heartbeat';
 import { type Random, randomFeatures, simulatedId } from './value-generator';
 
@@ -39,11 +40,14 @@ export class Simulator {
       const ids = Array.from({ length: end - start }, (_, offset) =>
         simulatedId(view.entity, start + offset, this.config.seedCount),
       );
-      const known = await this.store.known(view.entity, ids);
-      const missing = ids.filter((_, index) => !known[index]);
-      const result = await this.store.write(view.name, this.rows(view, missing, random));
+      const result = await this.retry('Seeding', async () => {
+        const known = await this.store.known(view.entity, ids);
+        const missing = ids.filter((_, index) => !known[index]);
+        const written = await this.store.write(view.name, this.rows(view, missing, random));
+        return { ...written, missing: missing.length };
+      });
       written += result.written;
-      present += ids.length - missing.length;
+      present += ids.length - result.missing;
       await this.heartbeat.beat();
     }
     this.logger.log(
@@ -60,8 +64,11 @@ export class Simulator {
       const ids = Array.from({ length: this.config.batchSize }, () =>
         simulatedId(view.entity, Math.floor(random() * idSpace), idSpace),
       );
-      const { written } = await this.store.write(view.name, this.rows(view, ids, random));
-      const total = await this.store.count(view.entity);
+      const rows = this.rows(view, ids, random);
+      const { written, total } = await this.retry('Update batch', async () => {
+        const result = await this.store.write(view.name, rows);
+        return { written: result.written, total: await this.store.count(view.entity) };
+      });
       await this.heartbeat.beat();
       this.logger.log(`Ingested/Updated ${written} features. Total unique ${view.entity}s: ${total}`);
       await this.pause.for(this.config.intervalMs);
@@ -72,6 +79,11 @@ export class Simulator {
   stop(): void {
     this.stopping = true;
     this.pause.interrupt();
+  }
+
+  /** Retries while Redis fails, until it answers or `stop()` is called (then it throws). */
+  private retry<T>(what: string, operation: () => Promise<T>): Promise<T> {
+    return retrying(what, operation, { logger: this.logger, pause: this.pause, stopping: () => this.stopping });
   }
 
   private rows(view: ViewDefinition, ids: readonly string[], random: Random): WriteRow[] {

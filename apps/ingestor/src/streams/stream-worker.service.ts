@@ -3,10 +3,9 @@ import { type ConsumeResult, FeatureStore, type StreamConsumer } from '@feature-
 import { hostname } from 'node:os';
 import { INGESTOR_CONFIG, type IngestorConfig } from '../app/ingestor-config';
 import { Pause } from '../common/pause';
+import { retrying } from '../common/retry';
 import { Heartbeat } from '../simulator/heartbeat';
 
-const MIN_BACKOFF_MS = 100;
-const MAX_BACKOFF_MS = 5_000;
 
 interface Totals {
   read: number;
@@ -54,26 +53,21 @@ export class StreamWorker {
   private async loop(view: string, consumer: StreamConsumer): Promise<void> {
     const totals: Totals = { read: 0, written: 0, stale: 0, deadLettered: 0 };
     let lastLog = Date.now();
-    let backoff = MIN_BACKOFF_MS;
-    let ready = false;
-    while (!this.stopping) {
-      try {
-        if (!ready) {
-          await consumer.ensureGroup();
-          ready = true;
-        }
-        add(totals, await consumer.consumeOnce());
-        backoff = MIN_BACKOFF_MS;
+    const retry = <T>(what: string, operation: () => Promise<T>) =>
+      retrying(`Stream ${view}: ${what}`, operation, { logger: this.logger, pause: this.pause, stopping: () => this.stopping });
+    try {
+      await retry('creating the group', () => consumer.ensureGroup());
+      while (!this.stopping) {
+        add(totals, await retry('consuming', () => consumer.consumeOnce()));
         if (Date.now() - lastLog >= this.config.logIntervalMs) {
-          await this.report(view, consumer, totals, Date.now() - lastLog);
+          await retry('reporting', () => this.report(view, consumer, totals, Date.now() - lastLog));
           lastLog = Date.now();
           Object.assign(totals, { read: 0, written: 0, stale: 0, deadLettered: 0 });
         }
-      } catch (error) {
-        this.logger.warn(`Stream ${view}: ${(error as Error).message}; retrying in ${backoff} ms`);
-        await this.pause.for(backoff);
-        backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
       }
+    } catch (error) {
+      // retrying() throws only once stop() was called: the loop ends with the error of its last attempt.
+      this.logger.warn(`Stream ${view} stopped while Redis failed: ${(error as Error).message}`);
     }
   }
 

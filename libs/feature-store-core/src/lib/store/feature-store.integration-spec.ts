@@ -191,7 +191,7 @@ describe('FeatureStore on a real Redis', () => {
   });
 
   it('turns Redis failures into REDIS_ERROR', async () => {
-    const closed = createRedisClient(server.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    const closed = createRedisClient(server.url, { lazyConnect: true, failFastWhenDisconnected: true });
     const offline = new FeatureStore(closed, { registry, namespace });
     closed.disconnect();
     await expect(offline.get('user', 'u1')).rejects.toMatchObject({ code: FeatureStoreErrorCode.RedisError });
