@@ -1,0 +1,114 @@
+#!/usr/bin/env node
+// Bench of the API against the reference server (see tools/bench/README.md). Every child process
+// it starts is stopped on success, failure, SIGINT and SIGTERM.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { formatProfiles, planCases, profileServers, runRounds } from './lib/cases.mjs';
+import { USAGE, UsageError, parseOptions } from './lib/options.mjs';
+import { build, seed } from './lib/prepare.mjs';
+import { installCleanup, signalExitCode, stopAll } from './lib/processes.mjs';
+import { startRedis } from './lib/redis.mjs';
+import { consoleTable, judgeTargets, summarise, verdictLines, writeReport } from './lib/report.mjs';
+import { loadScenarioFile, requestFactory } from './lib/scenarios.mjs';
+import { API_MAIN, compareResponses, startApi, startReference } from './lib/servers.mjs';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+const log = (message) => console.error(`[bench] ${message}`);
+
+/** The commit measured, marked when apps/ or libs/ had uncommitted changes at the time. */
+function gitCommit() {
+  try {
+    const git = (...args) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
+    const dirty = git('status', '--porcelain', '--', 'apps', 'libs') !== '';
+    return `${git('rev-parse', '--short', 'HEAD')}${dirty ? ' + uncommitted changes in apps/ or libs/' : ''}`;
+  } catch (error) {
+    return `unknown (${error.message.split('\n')[0]})`;
+  }
+}
+
+const loadAverage = () => loadavg().map((value) => value.toFixed(2));
+
+/** Both servers must answer the same requests alike, or the comparison means nothing. */
+async function sameAnswers(file, api, reference) {
+  const single = requestFactory(file, { route: 'single' });
+  const batch = requestFactory(file, { route: 'batch', batchSize: 10 });
+  const unknown = { method: 'GET', path: `/features/${file.idSpace.prefix}-unknown` };
+  const differences = await compareResponses(api, reference, [...Array.from({ length: 20 }, single), batch(), unknown]);
+  return differences.map((difference) => `responses differ: ${difference}`);
+}
+
+async function main() {
+  const file = loadScenarioFile();
+  const options = parseOptions(process.argv.slice(2), process.env, file);
+  if (options.help) {
+    console.log(USAGE);
+    return;
+  }
+  process.chdir(ROOT);
+  installCleanup();
+  const cases = planCases(file, options);
+  if (cases.length === 0) throw new Error('no case to run (check --only and --tools)');
+  const startedAt = new Date().toISOString();
+  const loadAtStart = loadAverage();
+
+  if (options.build) await build(log);
+  if (!existsSync(API_MAIN)) throw new Error(`${API_MAIN} is missing: build the API (nx run api:build) or drop --no-build`);
+
+  const redis = await startRedis();
+  log(`redis-server on ${redis.url}; seeding ${file.idSpace.count} users`);
+  const seedStart = Date.now();
+  const seededBy = await seed(redis.url, file.idSpace.count, log);
+  const seedSeconds = ((Date.now() - seedStart) / 1000).toFixed(1);
+  const batchMax = Math.max(...cases.map(({ scenario }) => scenario.request.batchSize ?? 1));
+  const profileDir = options.cpuProfile ? resolve(ROOT, options.outDir, 'profiles') : undefined;
+  const api = await startApi(redis.url, { batchMaxIds: Math.max(1000, batchMax), profileDir });
+  const reference = await startReference(redis.url, { profileDir });
+  log(`seeded by ${seededBy} in ${seedSeconds} s; api on ${api.url}, reference on ${reference.url}`);
+  const servers = { api, reference };
+  const differences = await sameAnswers(file, api, reference);
+  differences.forEach((difference) => log(difference));
+
+  const minutes = Math.ceil((cases.length * 2 * (options.warmupS + options.rounds * options.durationS)) / 60);
+  log(`${cases.length} cases x 2 servers: ${options.warmupS} s warm-up + ${options.rounds} x ${options.durationS} s each, about ${minutes} min`);
+  const { runs, warnings } = await runRounds(file, cases, servers, redis, options, log);
+  const cpuProfile = options.cpuProfile ? await profileServers(file, servers, options, log) : null;
+
+  const summary = summarise(runs, file.scenarios);
+  const verdicts = judgeTargets(summary, file.scenarios);
+  const meta = {
+    startedAt,
+    profile: options.profile,
+    durationS: options.durationS,
+    warmupS: options.warmupS,
+    rounds: options.rounds,
+    wrkThreads: options.wrkThreads,
+    seededBy,
+    cpus: cpus().length,
+    node: process.version,
+    commit: gitCommit(),
+    loadAverage: { start: loadAtStart, end: loadAverage() },
+  };
+  const allWarnings = [...differences, ...warnings];
+  const written = writeReport(resolve(ROOT, options.outDir), { meta, summary, verdicts, warnings: allWarnings, cpuProfile, runs });
+
+  console.log(`\n${consoleTable(summary)}\n\n${verdictLines(verdicts)}`);
+  if (allWarnings.length) console.log(`\nWarnings:\n${allWarnings.map((w) => `- ${w}`).join('\n')}`);
+  for (const text of formatProfiles(cpuProfile)) console.log(`\n${text}`);
+  console.log(`\nReport: ${written.join(', ')}`);
+}
+
+main()
+  .catch((error) => {
+    // After SIGINT/SIGTERM, failures of the runs being stopped are expected: not reported.
+    if (signalExitCode() !== undefined) return;
+    console.error(error instanceof UsageError ? `${error.message} (see --help)` : `[bench] ${error.stack ?? error.message}`);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    await stopAll();
+    process.exit(signalExitCode() ?? process.exitCode ?? 0);
+  });

@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+// Fallback seeder, used when the ingestor app is not built: writes the seed layout of the default
+// registry, pipelined, and exits.
+//   user:{id}:features   hash: age, gender, purchase_count_30d, avg_session_duration_min,
+//                        preferred_category, _ts:user_features (event time, epoch ms)
+//   all_users            set of every id
+// Usage: REDIS_URL=redis://127.0.0.1:6379 node tools/bench/seed-users.mjs [count=100000]
+import { Redis } from 'ioredis';
+import { pathToFileURL } from 'node:url';
+
+const CATEGORIES = ['books', 'electronics', 'fashion', 'home', 'sports', 'toys', 'grocery', 'beauty'];
+const GENDERS = ['M', 'F', 'O'];
+const CHUNK = 1_000;
+
+const pick = (values) => values[Math.floor(Math.random() * values.length)];
+const intBetween = (low, high) => low + Math.floor(Math.random() * (high - low + 1));
+
+/** The hash fields of one seeded user, as Redis stores them. */
+export function userFields(now = Date.now()) {
+  return {
+    age: String(intBetween(18, 80)),
+    gender: pick(GENDERS),
+    purchase_count_30d: String(intBetween(0, 50)),
+    avg_session_duration_min: (1 + Math.random() * 59).toFixed(2),
+    preferred_category: pick(CATEGORIES),
+    '_ts:user_features': String(now),
+  };
+}
+
+/** Writes `count` users ("user00000" upwards) in pipelined chunks; every reply is checked. */
+export async function seedUsers(redisUrl, count) {
+  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await redis.connect();
+  try {
+    const digits = Math.max(5, String(count - 1).length);
+    for (let start = 0; start < count; start += CHUNK) {
+      const pipeline = redis.pipeline();
+      const ids = [];
+      for (let index = start; index < Math.min(count, start + CHUNK); index += 1) {
+        const id = `user${String(index).padStart(digits, '0')}`;
+        ids.push(id);
+        pipeline.hset(`user:${id}:features`, userFields());
+      }
+      pipeline.sadd('all_users', ...ids);
+      const replies = await pipeline.exec();
+      const failed = replies?.find(([error]) => error);
+      if (!replies || failed) throw new Error(`seeding failed: ${failed?.[0]?.message ?? 'no reply'}`);
+    }
+    return await redis.scard('all_users');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const count = Number(process.argv[2] ?? 100_000);
+  const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  seedUsers(url, count).then(
+    (seeded) => console.log(`all_users holds ${seeded} ids on ${url}`),
+    (error) => {
+      console.error(error.message);
+      process.exit(1);
+    },
+  );
+}
