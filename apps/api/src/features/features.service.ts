@@ -29,14 +29,34 @@ export class FeaturesService {
   /** @throws ApiError 404 `ENTITY_NOT_FOUND` for an id never written. */
   async getOne(entity: string, id: string, query: ReadQuery): Promise<EntityFeaturesBody> {
     const record = await this.store.get(entity, id, query);
-    if (!record) {
-      throw new ApiError(404, 'ENTITY_NOT_FOUND', `${entity.charAt(0).toUpperCase()}${entity.slice(1)} ${id} not found`);
-    }
+    if (!record) throw notFound(entity, id);
     return toBody(record, query.eventTimes);
   }
 
   /** One entry per requested id, in order: the entity, or null for an unknown id. */
   async getMany(entity: string, ids: readonly string[], field: string, query: ReadQuery) {
+    this.checkBatchSize(ids, field);
+    const records = await this.store.getMany(entity, ids, query);
+    return records.map((record) => (record ? toBody(record, query.eventTimes) : null));
+  }
+
+  /**
+   * The `features` object of one id as JSON text, for routes that write their body themselves.
+   * @throws ApiError 404 `ENTITY_NOT_FOUND` for an id never written.
+   */
+  async getOneJson(entity: string, id: string): Promise<string> {
+    const json = await this.store.getJson(entity, id);
+    if (json === null) throw notFound(entity, id);
+    return json;
+  }
+
+  /** Per requested id, in order, its `features` object as JSON text, or null for an unknown id. */
+  async getManyJson(entity: string, ids: readonly string[], field: string): Promise<(string | null)[]> {
+    this.checkBatchSize(ids, field);
+    return this.store.getManyJson(entity, ids);
+  }
+
+  private checkBatchSize(ids: readonly string[], field: string): void {
     if (ids.length < 1 || ids.length > this.config.batchMaxIds) {
       throw new ApiError(
         400,
@@ -44,9 +64,11 @@ export class FeaturesService {
         `${field}: expected between 1 and ${this.config.batchMaxIds} ids, got ${ids.length}`,
       );
     }
-    const records = await this.store.getMany(entity, ids, query);
-    return records.map((record) => (record ? toBody(record, query.eventTimes) : null));
   }
+}
+
+function notFound(entity: string, id: string): ApiError {
+  return new ApiError(404, 'ENTITY_NOT_FOUND', `${entity.charAt(0).toUpperCase()}${entity.slice(1)} ${id} not found`);
 }
 
 function toBody(record: EntityRecord, eventTimes: boolean): EntityFeaturesBody {

@@ -1,15 +1,17 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { RequiresScope } from '../auth/api-key.guard';
 import { FeaturesService } from './features.service';
 import { LegacyBatchRequestDto } from './dto/batch-request.dto';
 
 /** Entity of the original routes. */
 const ENTITY = 'user';
-const ALL = { eventTimes: false } as const;
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 /**
  * The original prototype's contract, kept exactly: GET /features/{user_id} and
- * POST /features/batch with {"user_ids": [...]}.
+ * POST /features/batch with {"user_ids": [...]}. These are the hot routes: their bodies are
+ * written as JSON text from the stored values, without building objects to serialize.
  */
 @Controller('features')
 export class LegacyFeaturesController {
@@ -17,17 +19,24 @@ export class LegacyFeaturesController {
 
   @RequiresScope('read')
   @Get(':userId')
-  async getOne(@Param('userId') userId: string) {
-    const { id, features } = await this.features.getOne(ENTITY, userId, ALL);
-    return { user_id: id, features };
+  async getOne(@Param('userId') userId: string, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    const features = await this.features.getOneJson(ENTITY, userId);
+    void reply.type(JSON_TYPE);
+    return `{"user_id":${JSON.stringify(userId)},"features":${features}}`;
   }
 
   /** Unknown ids come back with `"features": null`, in request order. */
   @RequiresScope('read')
   @Post('batch')
   @HttpCode(200)
-  async getMany(@Body() body: LegacyBatchRequestDto) {
-    const results = await this.features.getMany(ENTITY, body.user_ids, 'user_ids', ALL);
-    return results.map((result, index) => ({ user_id: body.user_ids[index], features: result?.features ?? null }));
+  async getMany(@Body() body: LegacyBatchRequestDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    const features = await this.features.getManyJson(ENTITY, body.user_ids, 'user_ids');
+    void reply.type(JSON_TYPE);
+    let json = '[';
+    for (let index = 0; index < features.length; index++) {
+      if (index > 0) json += ',';
+      json += `{"user_id":${JSON.stringify(body.user_ids[index])},"features":${features[index] ?? 'null'}}`;
+    }
+    return `${json}]`;
   }
 }

@@ -15,11 +15,19 @@ declare module 'ioredis' {
       setCount: number,
       ...fieldsAndValues: string[]
     ): Result<0 | 1, Context>;
+    /** lua/read-hashes-n.lua: a JSON array of the fields of every key, key by key (false: missing). */
+    fsReadHashes(keyCount: number, ...keysThenFields: string[]): Result<string, Context>;
   }
 }
 
-/** Script files, named `<name>-<number of keys>.lua`; the command name each one is registered as. */
-const SCRIPTS = [{ command: 'fsWriteRow', file: 'write-row-2.lua', numberOfKeys: 2 }] as const;
+/**
+ * Script files, named `<name>-<number of keys>.lua` ("n": the caller passes the count first), and
+ * the command each one is registered as.
+ */
+const SCRIPTS: readonly { command: string; file: string; numberOfKeys: number | undefined }[] = [
+  { command: 'fsWriteRow', file: 'write-row-2.lua', numberOfKeys: 2 },
+  { command: 'fsReadHashes', file: 'read-hashes-n.lua', numberOfKeys: undefined },
+];
 
 const sources = new Map<string, string>();
 

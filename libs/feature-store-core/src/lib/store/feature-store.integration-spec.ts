@@ -68,6 +68,22 @@ describe('FeatureStore on a real Redis', () => {
     await expect(redis.smembers(`${namespace}all_users`)).resolves.toEqual(expect.arrayContaining(['u1', 'u2']));
   });
 
+  it('writes the same features as JSON text, for every type, as the object read', async () => {
+    await store.write('user_profile', [
+      { id: 'j1', eventTime: 1, features: { age: -12, gender: 'say "hi"\n\u2603', score: 1e21, vip: false } },
+      { id: 'j2', eventTime: 1, features: { score: 0.1, gender: '' } },
+    ]);
+    await store.write('user_activity', [{ id: 'j1', eventTime: 1, features: { last_seen: 0, embedding: [1.5, -2e-7] } }]);
+    await redis.hset(`${namespace}user:j3:features`, 'age', '007', 'score', '.5', '_ts:user_profile', '1');
+    const ids = ['j1', 'j2', 'nobody', 'j3'];
+    const records = await store.getMany('user', ids);
+    const json = await store.getManyJson('user', ids);
+    expect(json.map((text) => (text === null ? null : JSON.parse(text)))).toEqual(records.map((record) => record?.features ?? null));
+    expect(json[2]).toBeNull();
+    await expect(store.getJson('user', 'j1', { features: ['gender', 'age'] })).resolves.toBe('{"gender":"say \\"hi\\"\\n☃","age":-12}');
+    await expect(store.getJson('user', 'nobody')).resolves.toBeNull();
+  });
+
   it('tells an unknown id (null) from a known id whose features are unset', async () => {
     await store.write('user_activity', [{ id: 'u3', eventTime: 1, features: {} }]);
     await expect(store.get('user', 'nobody')).resolves.toBeNull();

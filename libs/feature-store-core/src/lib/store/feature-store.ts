@@ -6,7 +6,7 @@ import { defineScripts } from '../redis/scripts';
 import type { Registry } from '../registry/registry';
 import type { EntityDefinition } from '../registry/registry.types';
 import { validateId } from './ids';
-import { type EntityRecord, ReadPlan } from './read-plan';
+import { type EntityRecord, type RawValues, ReadPlan } from './read-plan';
 import { type WriteRow, encodeRows, rowEncoder } from './row-encoder';
 import { StreamConsumer, type StreamConsumerOptions } from '../stream/stream-consumer';
 import { toStreamFields } from '../stream/stream-entry';
@@ -74,18 +74,40 @@ export class FeatureStore {
   }
 
   /**
-   * Features of many ids in one pipelined round trip, in request order; null for unknown ids.
+   * Features of many ids in one round trip and one command (a script reading every hash), in
+   * request order; null for unknown ids.
    * @throws FeatureStoreError as `get`; `INVALID_ID` carries the index of the bad id as `row`.
    */
   async getMany(entityName: string, ids: readonly string[], options: ReadOptions = {}): Promise<(EntityRecord | null)[]> {
     const plan = this.plan(entityName, options);
     ids.forEach((id, index) => atRow(index, `ids[${index}]`, () => validateId(plan.entity, id)));
     if (ids.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.hmget(this.keys.entityHash(entityName, id), ...plan.fields);
-    const replies = await redisCall(() => pipeline.exec());
+    const reply = await this.readHashes(plan, ids);
     const now = this.clock();
-    return ids.map((id, index) => plan.decode(id, pipelineReply<(string | null)[]>(replies, index), now));
+    const width = plan.fields.length;
+    return ids.map((id, index) => plan.decode(id, reply, now, index * width));
+  }
+
+  /**
+   * As `get`, but the `features` object comes as JSON text (null for an unknown id), written from
+   * the stored text without building values: for servers that write their responses themselves.
+   */
+  async getJson(entityName: string, id: string, options: ReadOptions = {}): Promise<string | null> {
+    const plan = this.plan(entityName, options);
+    validateId(plan.entity, id);
+    const reply = await redisCall(() => this.redis.hmget(this.keys.entityHash(entityName, id), ...plan.fields));
+    return plan.encodeJson(reply, this.clock());
+  }
+
+  /** As `getMany`, with each id's `features` object as JSON text (see `getJson`). */
+  async getManyJson(entityName: string, ids: readonly string[], options: ReadOptions = {}): Promise<(string | null)[]> {
+    const plan = this.plan(entityName, options);
+    ids.forEach((id, index) => atRow(index, `ids[${index}]`, () => validateId(plan.entity, id)));
+    if (ids.length === 0) return [];
+    const reply = await this.readHashes(plan, ids);
+    const now = this.clock();
+    const width = plan.fields.length;
+    return ids.map((_, index) => plan.encodeJson(reply, now, index * width));
   }
 
   /**
@@ -185,6 +207,13 @@ export class FeatureStore {
   /** Resolves when Redis answers a PING. */
   async ping(): Promise<void> {
     await redisCall(() => this.redis.ping());
+  }
+
+  /** The plan's fields of every id's hash, flattened id by id (false: missing), in one script call. */
+  private async readHashes(plan: ReadPlan, ids: readonly string[]): Promise<RawValues> {
+    const keys = ids.map((id) => this.keys.entityHash(plan.entity.name, id));
+    const json = await redisCall(() => this.redis.fsReadHashes(keys.length, ...keys, ...plan.fields));
+    return JSON.parse(json) as (string | false)[];
   }
 
   private plan(entityName: string, options: ReadOptions): ReadPlan {

@@ -3,6 +3,17 @@ import { FeatureStoreError, FeatureStoreErrorCode } from '../errors';
 import { eventTimeField } from '../keys/key-schema';
 import type { EntityDefinition, FeatureDefinition } from '../registry/registry.types';
 
+/** Integers of at most 15 digits: always safe, and already JSON. */
+const SAFE_INT_TEXT = /^-?(0|[1-9]\d{0,14})$/;
+/** The JSON number grammar (no NaN, Infinity, ".5" or "5."). */
+const JSON_NUMBER_TEXT = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
+
+/**
+ * Stored values as Redis returned them, positional: a string, or null (HMGET) / false (the
+ * batch script's JSON) for a missing field.
+ */
+export type RawValues = readonly (string | null | false)[];
+
 /** What a read returns for an entity id that exists. */
 export interface EntityRecord {
   readonly id: string;
@@ -26,6 +37,8 @@ export class ReadPlan {
   readonly fields: readonly string[];
   /** For each requested feature, the index of its view in `entity.views`. */
   private readonly viewIndexes: readonly number[];
+  /** For each requested feature, `"name":` as JSON, prefixed with "," but for the first. */
+  private readonly jsonKeys: readonly string[];
 
   private constructor(
     readonly entity: EntityDefinition,
@@ -33,6 +46,7 @@ export class ReadPlan {
   ) {
     this.fields = [...features.map((feature) => feature.name), ...entity.views.map((view) => eventTimeField(view.name))];
     this.viewIndexes = features.map((feature) => entity.views.findIndex((view) => view.name === feature.view));
+    this.jsonKeys = features.map((feature, index) => `${index === 0 ? '' : ','}${JSON.stringify(feature.name)}:`);
   }
 
   /** @throws FeatureStoreError `UNKNOWN_FEATURE` naming the first feature the entity lacks. */
@@ -53,27 +67,70 @@ export class ReadPlan {
   }
 
   /**
-   * Decodes an HMGET reply (positional, in `fields` order) as of `now` (epoch ms); null when the
-   * id is unknown.
+   * The `features` object of one id as JSON text (null when the id is unknown), written straight
+   * from the stored text: a stored int or float already is JSON number text, so the common case
+   * builds no intermediate value. Same values, expiry and errors as `decode`.
    */
-  decode(id: string, reply: readonly (string | null)[], now: number): EntityRecord | null {
-    if (reply.every((raw) => raw === null)) return null;
-    const { views } = this.entity;
+  encodeJson(reply: RawValues, now: number, offset = 0): string | null {
+    const expired = this.expiredViews(reply, now, offset);
+    if (expired === null) return null;
+    let json = '{';
+    for (let index = 0; index < this.features.length; index++) {
+      const feature = this.features[index]!;
+      const raw = rawAt(reply, offset + index);
+      json += this.jsonKeys[index];
+      if (raw === null || expired[this.viewIndexes[index]!]) json += 'null';
+      else if (feature.type === 'string') json += JSON.stringify(raw);
+      else if ((feature.type === 'int' && SAFE_INT_TEXT.test(raw)) || (feature.type === 'float' && JSON_NUMBER_TEXT.test(raw))) json += raw;
+      else json += JSON.stringify(decodeValue(feature, raw));
+    }
+    return `${json}}`;
+  }
+
+  /** Per view, whether its row is expired; null when every value is missing (unknown id). */
+  private expiredViews(reply: RawValues, now: number, offset: number): boolean[] | null {
+    let found = false;
+    for (let i = offset; i < offset + this.fields.length; i++) {
+      const raw = reply[i];
+      if (raw !== null && raw !== false && raw !== undefined) {
+        found = true;
+        break;
+      }
+    }
+    if (!found) return null;
+    return this.entity.views.map((view, index) => {
+      const raw = rawAt(reply, offset + this.features.length + index);
+      return view.maxAgeMs !== null && raw !== null && now - Number(raw) > view.maxAgeMs;
+    });
+  }
+
+  /**
+   * Decodes the values of one id, positional in `fields` order, starting at `offset` of `reply`
+   * (an HMGET reply, or a batch reply holding every id's values in turn), as of `now` (epoch ms);
+   * null when the id is unknown.
+   */
+  decode(id: string, reply: RawValues, now: number, offset = 0): EntityRecord | null {
+    const expiredViews = this.expiredViews(reply, now, offset);
+    if (expiredViews === null) return null;
     const eventTimes: Record<string, number | null> = {};
-    const expiredViews: boolean[] = [];
     const expired: string[] = [];
-    views.forEach((view, index) => {
-      const raw = reply[this.features.length + index] ?? null;
-      const eventTime = raw === null ? null : Number(raw);
-      eventTimes[view.name] = eventTime;
-      const isExpired = view.maxAgeMs !== null && eventTime !== null && now - eventTime > view.maxAgeMs;
-      expiredViews.push(isExpired);
-      if (isExpired) expired.push(view.name);
+    this.entity.views.forEach((view, index) => {
+      const raw = rawAt(reply, offset + this.features.length + index);
+      eventTimes[view.name] = raw === null ? null : Number(raw);
+      if (expiredViews[index]) expired.push(view.name);
     });
     const features: Record<string, FeatureValue> = {};
     this.features.forEach((feature, index) => {
-      features[feature.name] = expiredViews[this.viewIndexes[index]!] ? null : decodeValue(feature, reply[index] ?? null);
+      features[feature.name] = expiredViews[this.viewIndexes[index]!]
+        ? null
+        : decodeValue(feature, rawAt(reply, offset + index));
     });
     return { id, features, eventTimes, expired };
   }
+}
+
+/** The value at `index`, null when missing. An empty string is a value (a string feature may be ""). */
+function rawAt(reply: RawValues, index: number): string | null {
+  const raw = reply[index];
+  return raw === undefined || raw === false ? null : raw;
 }

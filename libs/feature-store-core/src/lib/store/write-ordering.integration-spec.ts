@@ -84,6 +84,8 @@ describe('write ordering, expiry and ttl on a real Redis', () => {
     const late = await storeOn(() => writtenAt + 3_600_001).get('account', 'acct-x');
     expect(late).toMatchObject({ features: { balance: 5, score: null }, expired: ['risk'] });
     expect(late?.eventTimes['risk']).toBe(writtenAt);
+    const lateJson = await storeOn(() => writtenAt + 3_600_001).getJson('account', 'acct-x');
+    expect(JSON.parse(lateJson ?? 'null')).toEqual({ balance: 5, score: null });
   });
 
   it('sets the entity ttl on accepted writes only', async () => {
