@@ -24,7 +24,9 @@ function jestConfig(projectDir, suffix) {
     testEnvironment: 'node',
     testMatch: [`<rootDir>/**/*.${suffix}.ts`],
     testPathIgnorePatterns: ['/node_modules/', '/dist/'],
-    transform: { '^.+\\.ts$': ['@swc/jest', { ...swcConfig, swcrc: false }] },
+    transform: { '^.+\\.(ts|js)$': ['@swc/jest', { ...swcConfig, swcrc: false }] },
+    // ESM-only dependencies that Node 20 requires natively but Jest cannot: compiled to CommonJS.
+    transformIgnorePatterns: ['/node_modules/(?!(content-disposition)/)'],
     moduleFileExtensions: ['ts', 'js', 'json'],
     moduleNameMapper,
   };

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { PinoLoggerService } from '@feature-store/nest';
 import { loadIngestorConfig } from './app/ingestor-config';
 import { IngestorModule } from './app/ingestor.module';
 import { BulkLoader } from './loader/bulk-loader.service';
@@ -25,7 +26,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const loadArguments = mode === 'load' ? parseLoadArguments(argv.slice(1)) : null;
   const config = loadIngestorConfig(process.env);
   const app = await NestFactory.createApplicationContext(IngestorModule.forRoot(config), {
-    logger: ['error', 'warn', 'log'],
+    logger: new PinoLoggerService(config.logLevel, 'feature-store-ingestor'),
     abortOnError: false,
   });
   const simulator = app.get(Simulator);

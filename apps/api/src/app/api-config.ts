@@ -1,4 +1,5 @@
 import { ConfigError, envBool, envInt, envNamespace, envRedisUrl, parseEnv } from '@feature-store/config';
+import { LOG_LEVELS, type PinoLevel } from '@feature-store/nest';
 import { z } from 'zod';
 import { type ApiKey, parseApiKeys, readApiKeyFile } from '../auth/api-keys';
 
@@ -6,6 +7,7 @@ const apiEnv = z.object({
   PORT: envInt(8000, 1, 65_535),
   HOST: z.string().default('0.0.0.0'),
   REDIS_URL: envRedisUrl('redis://127.0.0.1:6379'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   REGISTRY_PATH: z.string().default('registry/features.yaml'),
   KEY_NAMESPACE: envNamespace(),
   BATCH_MAX_IDS: envInt(1_000, 1, 100_000),
@@ -23,6 +25,8 @@ export interface ApiConfig {
   readonly port: number;
   readonly host: string;
   readonly redisUrl: string;
+  /** pino level of the JSON logs on stdout. */
+  readonly logLevel: PinoLevel;
   readonly registryPath: string;
   readonly namespace: string;
   /** Largest number of ids one batch request may ask for. */
@@ -51,6 +55,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv): ApiConfig {
     port: parsed.PORT,
     host: parsed.HOST,
     redisUrl: parsed.REDIS_URL,
+    logLevel: parsed.LOG_LEVEL,
     registryPath: parsed.REGISTRY_PATH,
     namespace: parsed.KEY_NAMESPACE,
     batchMaxIds: parsed.BATCH_MAX_IDS,

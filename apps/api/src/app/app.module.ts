@@ -8,10 +8,12 @@ import { ApiKeyGuard } from '../auth/api-key.guard';
 import { PushController } from '../push/push.controller';
 import { APP_GUARD } from '@nestjs/core';
 import { API_CONFIG, type ApiConfig } from './api-config';
+import { ApiMetrics } from '../metrics/api-metrics';
+import { MetricsController } from '../metrics/metrics.controller';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: ApiConfig): DynamicModule {
+  static forRoot(config: ApiConfig, metrics: ApiMetrics): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -26,8 +28,13 @@ export class AppModule {
           },
         }),
       ],
-      controllers: [LegacyFeaturesController, EntityFeaturesController, PushController, HealthController],
-      providers: [{ provide: API_CONFIG, useValue: config }, FeaturesService, { provide: APP_GUARD, useClass: ApiKeyGuard }],
+      controllers: [LegacyFeaturesController, EntityFeaturesController, PushController, HealthController, MetricsController],
+      providers: [
+        { provide: API_CONFIG, useValue: config },
+        { provide: ApiMetrics, useValue: metrics },
+        FeaturesService,
+        { provide: APP_GUARD, useClass: ApiKeyGuard },
+      ],
     };
   }
 }

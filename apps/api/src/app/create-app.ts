@@ -1,7 +1,12 @@
 import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { PinoLoggerService } from '@feature-store/nest';
+import { randomUUID } from 'node:crypto';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { API_KEY_HEADER } from '../auth/api-key.guard';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AllExceptionsFilter } from '../errors/all-exceptions.filter';
+import { ApiMetrics } from '../metrics/api-metrics';
 import type { ApiConfig } from './api-config';
 import { AppModule } from './app.module';
 
@@ -12,14 +17,30 @@ export async function createApp(config: ApiConfig): Promise<NestFastifyApplicati
     bodyLimit: config.bodyLimitBytes,
     routerOptions: { maxParamLength: 1_024 },
     logger: false,
+    // Each request's id: the caller's x-request-id, else a new UUID; echoed in the response.
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+  });
+  adapter.getInstance().addHook('onSend', (request, reply, _payload, done) => {
+    void reply.header('x-request-id', request.id);
+    done();
   });
   // Bodies are JSON only: any other content type is answered 415.
   adapter.getInstance().removeContentTypeParser('text/plain');
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    logger: ['error', 'warn', 'log'],
+  const metrics = new ApiMetrics();
+  adapter.getInstance().addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.requests.observe(
+      { method: request.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1_000,
+    );
+    done();
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, metrics), adapter, {
+    logger: new PinoLoggerService(config.logLevel, 'feature-store-api'),
     abortOnError: false,
   });
-  app.useGlobalFilters(new AllExceptionsFilter());
+  app.useGlobalFilters(new AllExceptionsFilter(metrics));
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,
@@ -27,6 +48,15 @@ export async function createApp(config: ApiConfig): Promise<NestFastifyApplicati
       exceptionFactory: (errors) => new BadRequestException(validationMessages(errors)),
     }),
   );
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Feature store API')
+      .setDescription('Typed online features from Redis. Every error is {"detail", "code"}.')
+      .addApiKey({ type: 'apiKey', in: 'header', name: API_KEY_HEADER }, API_KEY_HEADER)
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return app;

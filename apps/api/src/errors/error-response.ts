@@ -1,4 +1,4 @@
-import { HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { HttpException, HttpStatus } from '@nestjs/common';
 import { FeatureStoreError, FeatureStoreErrorCode } from '@feature-store/core';
 import { ApiError, type ErrorBody } from './api-error';
 
@@ -14,16 +14,16 @@ const STATUS_BY_CODE: Record<FeatureStoreErrorCode, number> = {
   [FeatureStoreErrorCode.InvalidRegistry]: HttpStatus.INTERNAL_SERVER_ERROR,
 };
 
-const logger = new Logger('HttpError');
-
-/** Any thrown value -> status and `{"detail", "code"}`; never a stack trace in the body. */
+/**
+ * Any thrown value -> status and `{"detail", "code"}`; never a stack trace in the body (the
+ * caller logs 5xx with the error itself).
+ */
 export function errorResponse(error: unknown): { status: number; body: ErrorBody } {
   if (error instanceof ApiError) {
     return { status: error.status, body: { detail: error.message, code: error.code } };
   }
   if (error instanceof FeatureStoreError) {
     const status = STATUS_BY_CODE[error.code];
-    if (status >= 500) logger.error(`${error.code}: ${error.message}`);
     const detail = error.code === FeatureStoreErrorCode.RedisError ? 'Feature store unavailable' : error.message;
     return { status, body: { detail, code: error.code } };
   }
@@ -33,7 +33,6 @@ export function errorResponse(error: unknown): { status: number; body: ErrorBody
   }
   const clientError = fastifyClientError(error);
   if (clientError) return clientError;
-  logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
   return { status: 500, body: { detail: 'Internal server error', code: 'INTERNAL_ERROR' } };
 }
 

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { type EntityRecord, FeatureStore, type FeatureValue } from '@feature-store/core';
 import { API_CONFIG, type ApiConfig } from '../app/api-config';
 import { ApiError } from '../errors/api-error';
+import { ApiMetrics } from '../metrics/api-metrics';
 
 export interface ReadQuery {
   readonly features?: readonly string[];
@@ -24,11 +25,13 @@ export class FeaturesService {
   constructor(
     private readonly store: FeatureStore,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
+    private readonly metrics: ApiMetrics,
   ) {}
 
   /** @throws ApiError 404 `ENTITY_NOT_FOUND` for an id never written. */
   async getOne(entity: string, id: string, query: ReadQuery): Promise<EntityFeaturesBody> {
     const record = await this.store.get(entity, id, query);
+    this.count(entity, record ? 1 : 0, record ? 0 : 1);
     if (!record) throw notFound(entity, id);
     return toBody(record, query.eventTimes);
   }
@@ -37,6 +40,8 @@ export class FeaturesService {
   async getMany(entity: string, ids: readonly string[], field: string, query: ReadQuery) {
     this.checkBatchSize(ids, field);
     const records = await this.store.getMany(entity, ids, query);
+    const found = records.filter((record) => record !== null).length;
+    this.count(entity, found, records.length - found);
     return records.map((record) => (record ? toBody(record, query.eventTimes) : null));
   }
 
@@ -46,6 +51,7 @@ export class FeaturesService {
    */
   async getOneJson(entity: string, id: string): Promise<string> {
     const json = await this.store.getJson(entity, id);
+    this.count(entity, json === null ? 0 : 1, json === null ? 1 : 0);
     if (json === null) throw notFound(entity, id);
     return json;
   }
@@ -53,7 +59,15 @@ export class FeaturesService {
   /** Per requested id, in order, its `features` object as JSON text, or null for an unknown id. */
   async getManyJson(entity: string, ids: readonly string[], field: string): Promise<(string | null)[]> {
     this.checkBatchSize(ids, field);
-    return this.store.getManyJson(entity, ids);
+    const features = await this.store.getManyJson(entity, ids);
+    const found = features.filter((json) => json !== null).length;
+    this.count(entity, found, features.length - found);
+    return features;
+  }
+
+  private count(entity: string, found: number, missing: number): void {
+    if (found > 0) this.metrics.entities.inc({ entity, outcome: 'found' }, found);
+    if (missing > 0) this.metrics.entities.inc({ entity, outcome: 'missing' }, missing);
   }
 
   private checkBatchSize(ids: readonly string[], field: string): void {

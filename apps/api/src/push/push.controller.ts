@@ -1,8 +1,10 @@
 import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { FeatureStore, type WriteResult, type WriteRow } from '@feature-store/core';
 import { API_CONFIG, type ApiConfig } from '../app/api-config';
-import { RequiresScope } from '../auth/api-key.guard';
+import { ApiSecurity } from '@nestjs/swagger';
+import { API_KEY_HEADER, RequiresScope } from '../auth/api-key.guard';
 import { ApiError } from '../errors/api-error';
+import { ApiMetrics } from '../metrics/api-metrics';
 import { PushRequestDto } from './push-request.dto';
 
 /**
@@ -14,11 +16,13 @@ export class PushController {
   constructor(
     private readonly store: FeatureStore,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
+    private readonly metrics: ApiMetrics,
   ) {}
 
   @Post(':view')
   @HttpCode(200)
   @RequiresScope('write')
+  @ApiSecurity(API_KEY_HEADER)
   async push(@Param('view') view: string, @Body() body: PushRequestDto): Promise<WriteResult> {
     if (body.rows.length < 1 || body.rows.length > this.config.pushMaxRows) {
       throw new ApiError(
@@ -36,6 +40,8 @@ export class PushController {
       }),
     );
     const { written, stale } = await this.store.write(view, rows);
+    this.metrics.rows.inc({ view, outcome: 'written' }, written);
+    this.metrics.rows.inc({ view, outcome: 'stale' }, stale);
     return { written, stale };
   }
 }

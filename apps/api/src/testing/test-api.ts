@@ -21,6 +21,7 @@ export interface TestApi {
 export interface TestResponse {
   readonly statusCode: number;
   readonly headers: Record<string, unknown>;
+  readonly body: string;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies are asserted, not typed
   json(): any;
 }
@@ -36,7 +37,7 @@ export async function startTestApi(env: Record<string, string> = {}, given?: Tes
   const redis = createRedisClient(server.url);
   const store = new FeatureStore(redis, { registry: Registry.fromFile(REGISTRY_PATH), namespace });
   const app = await createApp(
-    loadApiConfig({ REDIS_URL: server.url, REGISTRY_PATH, KEY_NAMESPACE: namespace, ...env }),
+    loadApiConfig({ REDIS_URL: server.url, REGISTRY_PATH, KEY_NAMESPACE: namespace, LOG_LEVEL: 'warn', ...env }),
   );
   const fastify = app.getHttpAdapter().getInstance();
   const api: TestApi = {

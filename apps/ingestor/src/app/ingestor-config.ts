@@ -1,8 +1,10 @@
 import { envInt, envNamespace, envRedisUrl, parseEnv } from '@feature-store/config';
+import { LOG_LEVELS, type PinoLevel } from '@feature-store/nest';
 import { z } from 'zod';
 
 const ingestorEnv = z.object({
   REDIS_URL: envRedisUrl('redis://127.0.0.1:6379'),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   REGISTRY_PATH: z.string().default('registry/features.yaml'),
   KEY_NAMESPACE: envNamespace(),
   INGEST_VIEW: z.string().default('user_features'),
@@ -22,6 +24,8 @@ const ingestorEnv = z.object({
 
 export interface IngestorConfig {
   readonly redisUrl: string;
+  /** pino level of the JSON logs on stdout. */
+  readonly logLevel: PinoLevel;
   readonly registryPath: string;
   readonly namespace: string;
   /** The feature view the simulator writes. */
@@ -52,6 +56,7 @@ export function loadIngestorConfig(env: NodeJS.ProcessEnv): IngestorConfig {
   const parsed = parseEnv(ingestorEnv, env);
   return {
     redisUrl: parsed.REDIS_URL,
+    logLevel: parsed.LOG_LEVEL,
     registryPath: parsed.REGISTRY_PATH,
     namespace: parsed.KEY_NAMESPACE,
     view: parsed.INGEST_VIEW,

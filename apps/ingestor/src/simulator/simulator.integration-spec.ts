@@ -18,6 +18,7 @@ describe('Simulator on a real Redis', () => {
   const simulator = (overrides: Partial<IngestorConfig> = {}) => {
     const config: IngestorConfig = {
       redisUrl: server.url,
+      logLevel: 'warn',
       registryPath: '',
       namespace,
       view: 'user_features',

@@ -1,0 +1,62 @@
+import type { LoggerService, LogLevel } from '@nestjs/common';
+import pino, { type Logger } from 'pino';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
+export type PinoLevel = (typeof LOG_LEVELS)[number];
+
+/**
+ * Nest's logger on pino: one JSON object a line on stdout, `{"level", "time", "context", "msg"}`
+ * plus any fields given (a request id, say). Nothing secret is ever passed to it.
+ */
+export class PinoLoggerService implements LoggerService {
+  readonly pino: Logger;
+
+  constructor(level: PinoLevel, name: string) {
+    this.pino = pino({ level, name, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime });
+  }
+
+  log(message: unknown, context?: string): void {
+    this.write('info', message, context);
+  }
+
+  error(message: unknown, traceOrContext?: string, context?: string): void {
+    // Nest passes (message, stack, context) or (message, context).
+    if (context === undefined) this.write('error', message, traceOrContext);
+    else this.pino.error({ context, stack: traceOrContext }, String(message));
+  }
+
+  warn(message: unknown, context?: string): void {
+    this.write('warn', message, context);
+  }
+
+  debug(message: unknown, context?: string): void {
+    this.write('debug', message, context);
+  }
+
+  verbose(message: unknown, context?: string): void {
+    this.write('trace', message, context);
+  }
+
+  fatal(message: unknown, context?: string): void {
+    this.write('fatal', message, context);
+  }
+
+  setLogLevels(levels: LogLevel[]): void {
+    const order: PinoLevel[] = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'];
+    const nestToPino: Record<LogLevel, PinoLevel> = {
+      verbose: 'trace',
+      debug: 'debug',
+      log: 'info',
+      warn: 'warn',
+      error: 'error',
+      fatal: 'fatal',
+    };
+    const lowest = order.find((level) => levels.some((nest) => nestToPino[nest] === level));
+    if (lowest) this.pino.level = lowest;
+  }
+
+  private write(level: PinoLevel, message: unknown, context?: string): void {
+    if (typeof message === 'object' && message !== null) this.pino[level]({ context, ...message });
+    else this.pino[level]({ context }, String(message));
+  }
+}
