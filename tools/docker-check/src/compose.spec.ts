@@ -251,6 +251,7 @@ function envDrift(compose: string, env: EnvEntry[]): string[] {
 
 // The variables the apps and `npm start` read, with their defaults.
 const expectedDefaults = {
+  LOG_LEVEL: 'info',
   PORT: '8000',
   HOST: '0.0.0.0',
   REDIS_URL: 'redis://127.0.0.1:6379',
