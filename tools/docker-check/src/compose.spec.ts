@@ -266,6 +266,7 @@ const expectedDefaults = {
   API_KEYS: '',
   API_KEYS_FILE: '',
   READS_REQUIRE_KEY: 'false',
+  PUSH_RATE_LIMIT: '0',
   INGEST_VIEW: 'user_features',
   INGEST_SEED_COUNT: '100000',
   INGEST_BATCH_SIZE: '500',

@@ -19,6 +19,7 @@ const apiEnv = z.object({
   API_KEYS: z.string().default(''),
   API_KEYS_FILE: z.string().optional(),
   READS_REQUIRE_KEY: envBool(false),
+  PUSH_RATE_LIMIT: envInt(0, 0, 1_000_000),
 });
 
 export interface ApiConfig {
@@ -44,6 +45,8 @@ export interface ApiConfig {
   readonly apiKeys: readonly ApiKey[];
   /** When true, reads need a key with the read scope too. */
   readonly readsRequireKey: boolean;
+  /** Push requests a second per API key (bursts of as many); 0: no limit. */
+  readonly pushRateLimit: number;
 }
 
 export const API_CONFIG = Symbol('API_CONFIG');
@@ -69,6 +72,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv): ApiConfig {
       ...(parsed.API_KEYS_FILE === undefined ? [] : named('API_KEYS_FILE', () => readApiKeyFile(parsed.API_KEYS_FILE!))),
     ],
     readsRequireKey: parsed.READS_REQUIRE_KEY,
+    pushRateLimit: parsed.PUSH_RATE_LIMIT,
   };
 }
 

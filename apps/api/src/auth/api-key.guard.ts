@@ -1,6 +1,7 @@
 import { type CanActivate, type ExecutionContext, Inject, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { RateLimiter } from './rate-limiter';
 import { API_CONFIG, type ApiConfig } from '../app/api-config';
 import { ApiError } from '../errors/api-error';
 import { type Scope, findApiKey } from './api-keys';
@@ -14,14 +15,19 @@ export const API_KEY_HEADER = 'x-api-key';
 
 /**
  * Checks the `x-api-key` header against the configured keys: 401 without a valid key, 403 when
- * the key lacks the route's scope. Reads are open unless READS_REQUIRE_KEY is set.
+ * the key lacks the route's scope, 429 (with Retry-After) past PUSH_RATE_LIMIT writes a second
+ * for that key. Reads are open unless READS_REQUIRE_KEY is set.
  */
 @Injectable()
 export class ApiKeyGuard implements CanActivate {
+  private readonly writeLimiter: RateLimiter | null;
+
   constructor(
     private readonly reflector: Reflector,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
-  ) {}
+  ) {
+    this.writeLimiter = config.pushRateLimit > 0 ? new RateLimiter(config.pushRateLimit, config.pushRateLimit) : null;
+  }
 
   canActivate(context: ExecutionContext): boolean {
     const scope = this.reflector.get<Scope | undefined>(SCOPE, context.getHandler());
@@ -30,6 +36,11 @@ export class ApiKeyGuard implements CanActivate {
     const key = typeof presented === 'string' ? findApiKey(this.config.apiKeys, presented) : null;
     if (!key) throw new ApiError(401, 'UNAUTHORIZED', `A valid API key is required in the ${API_KEY_HEADER} header`);
     if (!key.scopes.has(scope)) throw new ApiError(403, 'FORBIDDEN', `This API key lacks the "${scope}" scope`);
+    const wait = scope === 'write' ? (this.writeLimiter?.take(key.name) ?? 0) : 0;
+    if (wait > 0) {
+      void context.switchToHttp().getResponse<FastifyReply>().header('retry-after', String(wait));
+      throw new ApiError(429, 'RATE_LIMITED', `Too many writes for this API key: retry in ${wait} s`);
+    }
     return true;
   }
 }

@@ -73,6 +73,31 @@ describe('POST /v1/push/{view} and API keys', () => {
   });
 });
 
+describe('push rate limit per API key (PUSH_RATE_LIMIT=2)', () => {
+  let api: TestApi;
+  const other = 'other-writer-key-0123456789';
+
+  beforeAll(async () => {
+    api = await startTestApi({ API_KEYS: `a:${WRITER}:write,b:${other}:write`, PUSH_RATE_LIMIT: '2' });
+  });
+
+  afterAll(async () => {
+    await api.close();
+  });
+
+  it('answers 429 with Retry-After past the limit, for that key only', async () => {
+    const push = (key: string) =>
+      api.request('POST', '/v1/push/user_features', { rows: [{ id: 'rl', features: { age: 1 } }] }, { 'x-api-key': key });
+    const statuses = [];
+    for (let i = 0; i < 3; i++) statuses.push((await push(WRITER)).statusCode);
+    expect(statuses).toEqual([200, 200, 429]);
+    const limited = await push(WRITER);
+    expect(limited.json()).toMatchObject({ code: 'RATE_LIMITED' });
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect((await push(other)).statusCode).toBe(200);
+  });
+});
+
 describe('reads behind API keys (READS_REQUIRE_KEY=true)', () => {
   let api: TestApi;
 
