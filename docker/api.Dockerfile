@@ -33,7 +33,7 @@ COPY --from=build /src/dist/apps/api/ ./
 COPY registry/ registry/
 USER node
 EXPOSE 8000
-# Healthy while GET /health answers 200, i.e. while Redis answers PING (slim has no curl).
+# Healthy while GET /health/ready answers 200: Redis answers PING and no shutdown has begun (slim has no curl).
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=3 \
-    CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8000) + '/health', { signal: AbortSignal.timeout(2000) }).then((r) => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1))"]
+    CMD ["node", "-e", "fetch('http://127.0.0.1:' + (process.env.PORT || 8000) + '/health/ready', { signal: AbortSignal.timeout(2000) }).then((r) => process.exit(r.status === 200 ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "apps/api/src/main.js"]

@@ -124,6 +124,10 @@ const dockerfiles = readdirSync(join(root, 'docker'))
   .map((file) => `docker/${file}`);
 
 describe('Dockerfiles', () => {
+  it('checks the API through its readiness endpoint', () => {
+    expect(read('docker/api.Dockerfile')).toMatch(/HEALTHCHECK[^\n]*\n[^\n]*\/health\/ready/);
+  });
+
   it.each(dockerfiles)('%s: stages, user, health check and build context', (dockerfile) => {
     expect(dockerfileProblems(read(dockerfile), inRepositoryContext)).toEqual([]);
   });

@@ -113,6 +113,9 @@ describe('API on Fastify, against a real Redis', () => {
       ['POST', '/v1/features/user/batch', { ids: ['a'], features: ['nope'] }, 400, 'UNKNOWN_FEATURE', 'Unknown feature "nope"'],
       ['POST', '/v1/features/user/batch', { ids: ['a'], features: [] }, 400, 'BAD_REQUEST', 'features: leave it out'],
       ['POST', '/v1/features/user/batch', { ids: ['ok', 'bad id'] }, 400, 'INVALID_ID', 'ids[1]: Invalid user id "bad id"'],
+      ['POST', '/v1/features/user/batch', { ids: ['a', 'b', 'a'] }, 400, 'DUPLICATE_VALUE', 'ids: "a" appears more than once'],
+      ['POST', '/v1/features/user/batch', { ids: ['a'], features: ['age', 'age'] }, 400, 'DUPLICATE_VALUE', 'features: "age"'],
+      ['GET', '/v1/features/user/user00001?features=age,age', undefined, 400, 'DUPLICATE_VALUE', 'features: "age"'],
     ])('%s %s -> %i %s', async (method, url, payload, status, code, detail) => {
       const response = await request(method as 'GET' | 'POST', url, payload);
       expect(response.statusCode).toBe(status);

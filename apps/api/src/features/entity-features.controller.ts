@@ -30,8 +30,19 @@ export class EntityFeaturesController {
     @Body() body: EntityBatchRequestDto,
     @Query('event_times') eventTimes?: unknown,
   ) {
+    rejectDuplicates(body.ids, 'ids');
+    if (body.features) rejectDuplicates(body.features, 'features');
     const results = await this.features.getMany(entity, body.ids, 'ids', readQuery(body.features, eventTimes));
     return { entity, results };
+  }
+}
+
+/** v1 batches name each id and feature once (the original batch route keeps accepting repeats). */
+function rejectDuplicates(values: readonly string[], field: string): void {
+  const seen = new Set<string>();
+  for (const value of values) {
+    if (seen.has(value)) throw new ApiError(400, 'DUPLICATE_VALUE', `${field}: "${value}" appears more than once`);
+    seen.add(value);
   }
 }
 
@@ -50,5 +61,6 @@ function featureList(raw: unknown): string[] | undefined {
   if (names.length === 0) {
     throw new ApiError(400, 'INVALID_QUERY', 'features: expected a comma-separated list of feature names');
   }
+  rejectDuplicates(names, 'features');
   return names;
 }
