@@ -52,6 +52,8 @@ export interface SpawnOptions {
   readonly port?: number;
   /** More redis-server arguments, e.g. ['--enable-debug-command', 'yes']. */
   readonly args?: readonly string[];
+  /** A data folder kept after `stop()` (to restart on the same data); a temporary one by default. */
+  readonly dir?: string;
 }
 
 /**
@@ -61,7 +63,7 @@ export interface SpawnOptions {
 export async function spawnRedisServer(options: SpawnOptions = {}): Promise<SpawnedRedis> {
   const port = options.port ?? (await freePort());
   const extraArgs = options.args ?? [];
-  const dir = mkdtempSync(join(tmpdir(), 'fs-redis-'));
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'fs-redis-'));
   const child = spawn(
     process.env['REDIS_SERVER_BIN'] ?? 'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, ...extraArgs],
@@ -76,7 +78,7 @@ export async function spawnRedisServer(options: SpawnOptions = {}): Promise<Spaw
       child.kill('SIGTERM');
       await exited;
     }
-    rmSync(dir, { recursive: true, force: true });
+    if (options.dir === undefined) rmSync(dir, { recursive: true, force: true });
   };
   const deadline = Date.now() + START_TIMEOUT_MS;
   try {

@@ -1,0 +1,94 @@
+import { FeatureStore, type RedisClient, Registry, createRedisClient } from '@feature-store/core';
+import { type SpawnedRedis, spawnRedisServer } from '@feature-store/testing';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '../../../..');
+const MAIN = join(ROOT, 'dist/apps/ingestor/apps/ingestor/src/main.js');
+const REGISTRY = { entities: { user: {} }, views: { clicks: { entity: 'user', features: { count: 'int' } } } };
+const IDS = 500;
+const ROWS = 40_000;
+/** Every write is on disk before Redis answers, so what the consumer saw acknowledged survives a crash. */
+const DURABLE = ['--appendonly', 'yes', '--appendfsync', 'always'];
+
+/**
+ * The built ingestor consuming a stream while its Redis crashes (SIGKILL) and comes back on the
+ * same data: the ingestor keeps running, retries, resumes, and every row ends up applied.
+ */
+describe('ingestor consume across a Redis crash', () => {
+  let redis: SpawnedRedis;
+  let client: RedisClient;
+  let store: FeatureStore;
+  let ingestor: ChildProcess | undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'restart-'));
+  const registryPath = join(dir, 'registry.json');
+  const dataDir = join(dir, 'data');
+
+  const group = async () => {
+    const [flat] = (await client.xinfo('GROUPS', store.keys.stream('clicks'))) as unknown[][];
+    const info = new Map<unknown, unknown>();
+    for (let i = 0; flat && i + 1 < flat.length; i += 2) info.set(flat[i], flat[i + 1]);
+    return { read: Number(info.get('entries-read') ?? 0), lag: Number(info.get('lag') ?? ROWS), pending: Number(info.get('pending') ?? 0) };
+  };
+
+  const until = async (what: string, predicate: () => Promise<boolean>, ms: number) => {
+    const deadline = Date.now() + ms;
+    while (!(await predicate().catch(() => false))) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  };
+
+  beforeAll(async () => {
+    writeFileSync(registryPath, JSON.stringify(REGISTRY));
+    mkdirSync(dataDir);
+    redis = await spawnRedisServer({ dir: dataDir, args: DURABLE });
+    client = createRedisClient(redis.url);
+    store = new FeatureStore(client, { registry: Registry.fromObject(REGISTRY) });
+  });
+
+  afterAll(async () => {
+    if (ingestor?.exitCode === null) ingestor.kill('SIGKILL');
+    client.disconnect();
+    await redis.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('pauses while Redis is down, then resumes and applies every row', async () => {
+    for (let start = 0; start < ROWS; start += 5_000) {
+      await store.publish(
+        'clicks',
+        Array.from({ length: 5_000 }, (_, k) => ({ id: `u${(start + k) % IDS}`, eventTime: start + k, features: { count: start + k } })),
+      );
+    }
+    const consumer = spawn(process.execPath, [MAIN, 'consume'], {
+      cwd: ROOT,
+      env: { ...process.env, REDIS_URL: redis.url, REGISTRY_PATH: registryPath, INGEST_STREAM_VIEWS: 'clicks', LOG_LEVEL: 'warn' },
+      stdio: 'ignore',
+    });
+    ingestor = consumer;
+    await until('the consumer to start reading', async () => (await group()).read > 0, 20_000);
+
+    const { port } = redis;
+    redis.process.kill('SIGKILL');
+    await new Promise((resolve) => redis.process.once('exit', resolve));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(consumer.exitCode).toBeNull();
+    redis = await spawnRedisServer({ port, dir: dataDir, args: DURABLE });
+
+    const atRestart = await group();
+    expect(atRestart.lag + atRestart.pending).toBeGreaterThan(0);
+    await until('every entry to be acknowledged', async () => {
+      const now = await group();
+      return now.lag === 0 && now.pending === 0;
+    }, 60_000);
+    const exited = new Promise<number | null>((resolve) => consumer.once('exit', (code) => resolve(code)));
+    consumer.kill('SIGTERM');
+    await expect(exited).resolves.toBe(0);
+
+    const records = await store.getMany('user', Array.from({ length: IDS }, (_, i) => `u${i}`));
+    records.forEach((record, i) => expect(record?.features['count']).toBe(ROWS - IDS + i));
+  }, 120_000);
+});
