@@ -13,11 +13,12 @@ export {
 export {
   FeatureStore,
   type FeatureStoreOptions,
+  type JsonReadOptions,
   type ReadOptions,
   type RejectedRow,
   type WriteResult,
 } from './lib/store/feature-store';
-export type { EntityRecord } from './lib/store/read-plan';
+export type { EntityRecord, EventTimeListener } from './lib/store/read-plan';
 export type { WriteRow } from './lib/store/row-encoder';
 export {
   type ConsumeResult,

@@ -62,6 +62,8 @@ describe('OpenAPI document and /metrics', () => {
   it('exposes Prometheus metrics of requests by route and status', async () => {
     await api.request('GET', '/features/nobody');
     await api.request('GET', '/features/nobody');
+    await api.store.write('user_features', [{ id: 'm1', eventTime: Date.now() - 30_000, features: { age: 3 } }]);
+    await api.request('GET', '/features/m1');
     const response = await api.request('GET', '/metrics');
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toMatch(/^text\/plain/);
@@ -70,5 +72,8 @@ describe('OpenAPI document and /metrics', () => {
     );
     expect(response.body).toContain('feature_store_entities_read_total{entity="user",outcome="missing"} 2');
     expect(response.body).toContain('process_resident_memory_bytes');
+    expect(response.body).toMatch(/feature_store_redis_seconds_count\{operation="get"\} [1-9]/);
+    expect(response.body).toContain('feature_store_served_event_age_seconds_bucket{le="10",view="user_features"} 0');
+    expect(response.body).toContain('feature_store_served_event_age_seconds_bucket{le="60",view="user_features"} 1');
   });
 });

@@ -30,7 +30,8 @@ export class FeaturesService {
 
   /** @throws ApiError 404 `ENTITY_NOT_FOUND` for an id never written. */
   async getOne(entity: string, id: string, query: ReadQuery): Promise<EntityFeaturesBody> {
-    const record = await this.store.get(entity, id, query);
+    const record = await this.metrics.timeRedis('get', () => this.store.get(entity, id, query));
+    if (record) this.observe(record);
     this.count(entity, record ? 1 : 0, record ? 0 : 1);
     if (!record) throw notFound(entity, id);
     return toBody(record, query.eventTimes);
@@ -39,7 +40,8 @@ export class FeaturesService {
   /** One entry per requested id, in order: the entity, or null for an unknown id. */
   async getMany(entity: string, ids: readonly string[], field: string, query: ReadQuery) {
     this.checkBatchSize(ids, field);
-    const records = await this.store.getMany(entity, ids, query);
+    const records = await this.metrics.timeRedis('get_many', () => this.store.getMany(entity, ids, query));
+    for (const record of records) if (record) this.observe(record);
     const found = records.filter((record) => record !== null).length;
     this.count(entity, found, records.length - found);
     return records.map((record) => (record ? toBody(record, query.eventTimes) : null));
@@ -50,7 +52,8 @@ export class FeaturesService {
    * @throws ApiError 404 `ENTITY_NOT_FOUND` for an id never written.
    */
   async getOneJson(entity: string, id: string): Promise<string> {
-    const json = await this.store.getJson(entity, id);
+    const onEventTime = this.metrics.observeEventTime;
+    const json = await this.metrics.timeRedis('get', () => this.store.getJson(entity, id, { onEventTime }));
     this.count(entity, json === null ? 0 : 1, json === null ? 1 : 0);
     if (json === null) throw notFound(entity, id);
     return json;
@@ -59,10 +62,17 @@ export class FeaturesService {
   /** Per requested id, in order, its `features` object as JSON text, or null for an unknown id. */
   async getManyJson(entity: string, ids: readonly string[], field: string): Promise<(string | null)[]> {
     this.checkBatchSize(ids, field);
-    const features = await this.store.getManyJson(entity, ids);
+    const onEventTime = this.metrics.observeEventTime;
+    const features = await this.metrics.timeRedis('get_many', () => this.store.getManyJson(entity, ids, { onEventTime }));
     const found = features.filter((json) => json !== null).length;
     this.count(entity, found, features.length - found);
     return features;
+  }
+
+  private observe(record: EntityRecord): void {
+    for (const [view, eventTimeMs] of Object.entries(record.eventTimes)) {
+      if (eventTimeMs !== null) this.metrics.observeEventTime(view, eventTimeMs);
+    }
   }
 
   private count(entity: string, found: number, missing: number): void {

@@ -39,7 +39,7 @@ export class PushController {
         features: row.features as Record<string, unknown>,
       }),
     );
-    const { written, stale } = await this.store.write(view, rows);
+    const { written, stale } = await this.metrics.timeRedis('write', () => this.store.write(view, rows));
     this.metrics.rows.inc({ view, outcome: 'written' }, written);
     this.metrics.rows.inc({ view, outcome: 'stale' }, stale);
     return { written, stale };

@@ -82,6 +82,12 @@ describe('FeatureStore on a real Redis', () => {
     expect(json[2]).toBeNull();
     await expect(store.getJson('user', 'j1', { features: ['gender', 'age'] })).resolves.toBe('{"gender":"say \\"hi\\"\\n☃","age":-12}');
     await expect(store.getJson('user', 'nobody')).resolves.toBeNull();
+    const seen: [string, number][] = [];
+    await store.getManyJson('user', ['j1', 'nobody'], { onEventTime: (view, ms) => seen.push([view, ms]) });
+    expect(seen).toEqual([
+      ['user_profile', 1],
+      ['user_activity', 1],
+    ]);
   });
 
   it('tells an unknown id (null) from a known id whose features are unset', async () => {

@@ -6,7 +6,7 @@ import { defineScripts } from '../redis/scripts';
 import type { Registry } from '../registry/registry';
 import type { EntityDefinition } from '../registry/registry.types';
 import { validateId } from './ids';
-import { type EntityRecord, type RawValues, ReadPlan } from './read-plan';
+import { type EntityRecord, type EventTimeListener, type RawValues, ReadPlan } from './read-plan';
 import { type WriteRow, encodeRows, rowEncoder } from './row-encoder';
 import { StreamConsumer, type StreamConsumerOptions } from '../stream/stream-consumer';
 import { toStreamFields } from '../stream/stream-entry';
@@ -22,6 +22,11 @@ export interface FeatureStoreOptions {
 export interface ReadOptions {
   /** Only these features are fetched and returned; all of the entity's features by default. */
   readonly features?: readonly string[];
+}
+
+export interface JsonReadOptions extends ReadOptions {
+  /** Called with the event time of each view of each entity found (for freshness metrics). */
+  readonly onEventTime?: EventTimeListener;
 }
 
 /** A row that does not fit its view, as `validate` reports it. */
@@ -92,22 +97,22 @@ export class FeatureStore {
    * As `get`, but the `features` object comes as JSON text (null for an unknown id), written from
    * the stored text without building values: for servers that write their responses themselves.
    */
-  async getJson(entityName: string, id: string, options: ReadOptions = {}): Promise<string | null> {
+  async getJson(entityName: string, id: string, options: JsonReadOptions = {}): Promise<string | null> {
     const plan = this.plan(entityName, options);
     validateId(plan.entity, id);
     const reply = await redisCall(() => this.redis.hmget(this.keys.entityHash(entityName, id), ...plan.fields));
-    return plan.encodeJson(reply, this.clock());
+    return plan.encodeJson(reply, this.clock(), 0, options.onEventTime);
   }
 
   /** As `getMany`, with each id's `features` object as JSON text (see `getJson`). */
-  async getManyJson(entityName: string, ids: readonly string[], options: ReadOptions = {}): Promise<(string | null)[]> {
+  async getManyJson(entityName: string, ids: readonly string[], options: JsonReadOptions = {}): Promise<(string | null)[]> {
     const plan = this.plan(entityName, options);
     ids.forEach((id, index) => atRow(index, `ids[${index}]`, () => validateId(plan.entity, id)));
     if (ids.length === 0) return [];
     const reply = await this.readHashes(plan, ids);
     const now = this.clock();
     const width = plan.fields.length;
-    return ids.map((_, index) => plan.encodeJson(reply, now, index * width));
+    return ids.map((_, index) => plan.encodeJson(reply, now, index * width, options.onEventTime));
   }
 
   /**

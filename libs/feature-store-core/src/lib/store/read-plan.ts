@@ -14,6 +14,9 @@ const JSON_NUMBER_TEXT = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?$/;
  */
 export type RawValues = readonly (string | null | false)[];
 
+/** Told the event time (epoch ms) of each view of each entity served, e.g. to measure freshness. */
+export type EventTimeListener = (view: string, eventTimeMs: number) => void;
+
 /** What a read returns for an entity id that exists. */
 export interface EntityRecord {
   readonly id: string;
@@ -71,9 +74,15 @@ export class ReadPlan {
    * from the stored text: a stored int or float already is JSON number text, so the common case
    * builds no intermediate value. Same values, expiry and errors as `decode`.
    */
-  encodeJson(reply: RawValues, now: number, offset = 0): string | null {
+  encodeJson(reply: RawValues, now: number, offset = 0, onEventTime?: EventTimeListener): string | null {
     const expired = this.expiredViews(reply, now, offset);
     if (expired === null) return null;
+    if (onEventTime) {
+      this.entity.views.forEach((view, index) => {
+        const raw = rawAt(reply, offset + this.features.length + index);
+        if (raw !== null) onEventTime(view.name, Number(raw));
+      });
+    }
     let json = '{';
     for (let index = 0; index < this.features.length; index++) {
       const feature = this.features[index]!;
