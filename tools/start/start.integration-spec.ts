@@ -48,6 +48,7 @@ describe('npm start', () => {
         INGEST_SEED_COUNT: '300',
         INGEST_BATCH_SIZE: '20',
         INGEST_INTERVAL_MS: '200',
+        INGEST_METRICS_PORT: '0',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

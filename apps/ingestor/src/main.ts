@@ -7,6 +7,9 @@ import { IngestorModule } from './app/ingestor.module';
 import { BulkLoader } from './loader/bulk-loader.service';
 import { LOAD_USAGE, parseLoadArguments, runLoad } from './loader/load-command';
 import { Simulator } from './simulator/simulator.service';
+import { IngestorMetrics } from './metrics/ingestor-metrics';
+import { startMetricsServer } from './metrics/metrics-server';
+import type { Server } from 'node:http';
 import { StreamWorker } from './streams/stream-worker.service';
 
 const MODES = ['run', 'simulate', 'consume', 'seed', 'load'] as const;
@@ -25,10 +28,12 @@ async function main(argv: readonly string[]): Promise<void> {
   if (!MODES.includes(mode)) throw new Error(USAGE);
   const loadArguments = mode === 'load' ? parseLoadArguments(argv.slice(1)) : null;
   const config = loadIngestorConfig(process.env);
-  const app = await NestFactory.createApplicationContext(IngestorModule.forRoot(config), {
+  const metrics = new IngestorMetrics();
+  const app = await NestFactory.createApplicationContext(IngestorModule.forRoot(config, metrics), {
     logger: new PinoLoggerService(config.logLevel, 'feature-store-ingestor'),
     abortOnError: false,
   });
+  let metricsServer: Server | undefined;
   const simulator = app.get(Simulator);
   const streams = app.get(StreamWorker);
   const stop = (signal: NodeJS.Signals) => {
@@ -44,12 +49,21 @@ async function main(argv: readonly string[]): Promise<void> {
       if (summary.rejected > 0) process.exitCode = 3;
       return;
     }
+    if (mode !== 'seed' && config.metricsPort !== 0) {
+      // Metrics are not worth stopping ingestion for: a taken port is reported and ingestion goes on.
+      metricsServer = await startMetricsServer(metrics, config.metricsPort, config.metricsHost).catch((error: Error) => {
+        Logger.warn(`No metrics endpoint: ${error.message}`, 'Main');
+        return undefined;
+      });
+      if (metricsServer) Logger.log(`Metrics on http://${config.metricsHost}:${config.metricsPort}/metrics`, 'Main');
+    }
     const seeding = mode === 'run' || mode === 'simulate' || mode === 'seed';
     const consuming = mode === 'run' || mode === 'consume' ? streams.run() : Promise.resolve();
     if (seeding) await simulator.seed();
     if (mode === 'run' || mode === 'simulate') await simulator.run();
     await consuming;
   } finally {
+    metricsServer?.close();
     await app.close();
   }
 }

@@ -20,6 +20,8 @@ const ingestorEnv = z.object({
   INGEST_CLAIM_IDLE_MS: envInt(30_000, 0, 86_400_000),
   INGEST_LOG_INTERVAL_MS: envInt(5_000, 100, 3_600_000),
   INGEST_COMMAND_TIMEOUT_MS: envInt(10_000, 1, 600_000),
+  INGEST_METRICS_PORT: envInt(9464, 0, 65_535),
+  INGEST_METRICS_HOST: z.string().default('0.0.0.0'),
 });
 
 export interface IngestorConfig {
@@ -47,6 +49,9 @@ export interface IngestorConfig {
   readonly logIntervalMs: number;
   /** A Redis command (a whole write pipeline included) not answered within this is retried. */
   readonly redisCommandTimeoutMs: number;
+  /** GET /metrics is served here by the long-running modes; 0: not served. */
+  readonly metricsPort: number;
+  readonly metricsHost: string;
 }
 
 export const INGESTOR_CONFIG = Symbol('INGESTOR_CONFIG');
@@ -69,5 +74,7 @@ export function loadIngestorConfig(env: NodeJS.ProcessEnv): IngestorConfig {
     claimIdleMs: parsed.INGEST_CLAIM_IDLE_MS,
     logIntervalMs: parsed.INGEST_LOG_INTERVAL_MS,
     redisCommandTimeoutMs: parsed.INGEST_COMMAND_TIMEOUT_MS,
+    metricsPort: parsed.INGEST_METRICS_PORT,
+    metricsHost: parsed.INGEST_METRICS_HOST,
   };
 }

@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { FeatureStoreModule } from '@feature-store/nest';
 import { BulkLoader } from '../loader/bulk-loader.service';
+import { IngestorMetrics } from '../metrics/ingestor-metrics';
 import { Heartbeat } from '../simulator/heartbeat';
 import { Simulator } from '../simulator/simulator.service';
 import { StreamWorker } from '../streams/stream-worker.service';
@@ -8,7 +9,7 @@ import { INGESTOR_CONFIG, type IngestorConfig } from './ingestor-config';
 
 @Module({})
 export class IngestorModule {
-  static forRoot(config: IngestorConfig): DynamicModule {
+  static forRoot(config: IngestorConfig, metrics: IngestorMetrics): DynamicModule {
     return {
       module: IngestorModule,
       imports: [
@@ -23,7 +24,14 @@ export class IngestorModule {
           },
         }),
       ],
-      providers: [{ provide: INGESTOR_CONFIG, useValue: config }, Heartbeat, Simulator, StreamWorker, BulkLoader],
+      providers: [
+        { provide: INGESTOR_CONFIG, useValue: config },
+        { provide: IngestorMetrics, useValue: metrics },
+        Heartbeat,
+        Simulator,
+        StreamWorker,
+        BulkLoader,
+      ],
     };
   }
 }

@@ -3,6 +3,7 @@ import { type TestRedis, deleteNamespace, redisForTests, uniqueNamespace } from 
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { IngestorMetrics } from '../metrics/ingestor-metrics';
 import { BulkLoader } from './bulk-loader.service';
 import { LoadFileError } from './row-sources';
 
@@ -21,6 +22,7 @@ describe('BulkLoader on a real Redis', () => {
   let redis: RedisClient;
   let store: FeatureStore;
   const namespace = uniqueNamespace('loader');
+  const metrics = new IngestorMetrics();
   const dir = mkdtempSync(join(tmpdir(), 'loader-'));
   const file = (name: string, content: string) => {
     const path = join(dir, name);
@@ -54,7 +56,7 @@ describe('BulkLoader on a real Redis', () => {
       ].join('\n'),
     );
     const progress: number[] = [];
-    const summary = await new BulkLoader(store).load(path, 'profile', {
+    const summary = await new BulkLoader(store, metrics).load(path, 'profile', {
       format: 'csv',
       batchSize: 2,
       onProgress: (p) => progress.push(p.read),
@@ -66,6 +68,9 @@ describe('BulkLoader on a real Redis', () => {
       expect.objectContaining({ firstLine: 7, reason: expect.stringContaining('Invalid user id "bad id"') }),
     ]);
     expect(progress.length).toBeGreaterThan(1);
+    const counted = await metrics.rows.get();
+    const value = (outcome: string) => counted.values.find((entry) => entry.labels['outcome'] === outcome)?.value;
+    expect([value('written'), value('stale'), value('rejected')]).toEqual([2, 1, 3]);
     await expect(store.getMany('user', ['c1', 'c2', 'c3'])).resolves.toEqual([
       expect.objectContaining({
         features: { age: 34, score: 0.5, vip: true, seen: '2025-11-27T00:00:00.000Z', embedding: [1, 2], city: 'Paris' },
@@ -89,7 +94,7 @@ describe('BulkLoader on a real Redis', () => {
         '[1, 2]',
       ].join('\n'),
     );
-    const summary = await new BulkLoader(store).load(path, 'profile', { format: 'jsonl', batchSize: 100 });
+    const summary = await new BulkLoader(store, metrics).load(path, 'profile', { format: 'jsonl', batchSize: 100 });
     expect(summary).toMatchObject({ read: 5, written: 2, stale: 0, rejected: 3 });
     expect(summary.reasons.map((entry) => entry.firstLine)).toEqual([4, 5, 6]);
     const [first, second] = await store.getMany('user', ['j1', 'j2']);
@@ -99,7 +104,7 @@ describe('BulkLoader on a real Redis', () => {
 
   it('refuses a CSV whose header names an unknown column, before writing anything', async () => {
     const path = file('bad-header.csv', 'id,age,height\nh1,3,180\n');
-    await expect(new BulkLoader(store).load(path, 'profile', { format: 'csv', batchSize: 10 })).rejects.toThrow(
+    await expect(new BulkLoader(store, metrics).load(path, 'profile', { format: 'csv', batchSize: 10 })).rejects.toThrow(
       new LoadFileError('CSV header: "height" is not a feature of view "profile"'),
     );
     await expect(store.get('user', 'h1')).resolves.toBeNull();

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { FeatureStore, type WriteRow } from '@feature-store/core';
 import { Pause } from '../common/pause';
+import { IngestorMetrics } from '../metrics/ingestor-metrics';
 import { retrying } from '../common/retry';
 import { type FileFormat, type SourceRecord, readRecords } from './row-sources';
 
@@ -39,7 +40,10 @@ export class BulkLoader {
   private readonly logger = new Logger('Load');
   private readonly pause = new Pause();
 
-  constructor(private readonly store: FeatureStore) {}
+  constructor(
+    private readonly store: FeatureStore,
+    private readonly metrics: IngestorMetrics,
+  ) {}
 
   async load(path: string, viewName: string, options: LoadOptions): Promise<LoadSummary> {
     const view = this.store.registry.view(viewName);
@@ -48,6 +52,7 @@ export class BulkLoader {
     const reasons = new Map<string, { count: number; firstLine: number }>();
     const reject = (line: number, reason: string) => {
       counts.rejected += 1;
+      this.metrics.count('load', view.name, { rejected: 1 });
       const known = reasons.get(reason);
       if (known) known.count += 1;
       else if (reasons.size < MAX_REASONS) reasons.set(reason, { count: 1, firstLine: line });
@@ -68,6 +73,7 @@ export class BulkLoader {
       });
       counts.written += written;
       counts.stale += stale;
+      this.metrics.count('load', view.name, { written, stale });
       options.onProgress?.({ ...counts, elapsedMs: Date.now() - started });
     };
 

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IngestorConfig } from '../app/ingestor-config';
+import { IngestorMetrics } from '../metrics/ingestor-metrics';
 import { Heartbeat } from './heartbeat';
 import { Simulator } from './simulator.service';
 
@@ -31,9 +32,11 @@ describe('Simulator on a real Redis', () => {
       claimIdleMs: 30_000,
       logIntervalMs: 5_000,
       redisCommandTimeoutMs: 10_000,
+      metricsPort: 0,
+      metricsHost: '127.0.0.1',
       ...overrides,
     };
-    return new Simulator(new FeatureStore(redis, { registry, namespace }), config, new Heartbeat(config));
+    return new Simulator(new FeatureStore(redis, { registry, namespace }), config, new Heartbeat(config), new IngestorMetrics());
   };
 
   beforeAll(async () => {

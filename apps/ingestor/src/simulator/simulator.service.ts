@@ -3,6 +3,7 @@ import { FeatureStore, type ViewDefinition, type WriteRow } from '@feature-store
 import { INGESTOR_CONFIG, type IngestorConfig } from '../app/ingestor-config';
 import { Pause } from '../common/pause';
 import { retrying } from '../common/retry';
+import { IngestorMetrics } from '../metrics/ingestor-metrics';
 import { Heartbeat } from './heartbeat';
 import { type Random, randomFeatures, simulatedId } from './value-generator';
 
@@ -28,6 +29,7 @@ export class Simulator {
     private readonly store: FeatureStore,
     @Inject(INGESTOR_CONFIG) private readonly config: IngestorConfig,
     private readonly heartbeat: Heartbeat,
+    private readonly metrics: IngestorMetrics,
   ) {}
 
   async seed(random: Random = Math.random): Promise<SeedResult> {
@@ -47,6 +49,7 @@ export class Simulator {
         return { ...written, missing: missing.length };
       });
       written += result.written;
+      this.metrics.count('simulator', view.name, result);
       present += ids.length - result.missing;
       await this.heartbeat.beat();
     }
@@ -67,6 +70,7 @@ export class Simulator {
       const rows = this.rows(view, ids, random);
       const { written, total } = await this.retry('Update batch', async () => {
         const result = await this.store.write(view.name, rows);
+        this.metrics.count('simulator', view.name, result);
         return { written: result.written, total: await this.store.count(view.entity) };
       });
       await this.heartbeat.beat();

@@ -35,6 +35,7 @@ describe('ingestor consume: killed mid-stream and restarted', () => {
         REDIS_URL: server.url,
         REGISTRY_PATH: registryPath,
         INGEST_STREAM_VIEWS: 'clicks',
+        INGEST_METRICS_PORT: '0',
         INGEST_CLAIM_IDLE_MS: '200',
       },
       stdio: 'ignore',

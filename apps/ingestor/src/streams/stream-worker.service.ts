@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { INGESTOR_CONFIG, type IngestorConfig } from '../app/ingestor-config';
 import { Pause } from '../common/pause';
 import { retrying } from '../common/retry';
+import { IngestorMetrics } from '../metrics/ingestor-metrics';
 import { Heartbeat } from '../simulator/heartbeat';
 
 
@@ -28,6 +29,7 @@ export class StreamWorker {
     private readonly store: FeatureStore,
     @Inject(INGESTOR_CONFIG) private readonly config: IngestorConfig,
     private readonly heartbeat: Heartbeat,
+    private readonly metrics: IngestorMetrics,
   ) {}
 
   /** Resolves once every loop has finished its batch under way after `stop()`. */
@@ -58,7 +60,9 @@ export class StreamWorker {
     try {
       await retry('creating the group', () => consumer.ensureGroup());
       while (!this.stopping) {
-        add(totals, await retry('consuming', () => consumer.consumeOnce()));
+        const result = await retry('consuming', () => consumer.consumeOnce());
+        add(totals, result);
+        this.metrics.count('stream', view, result);
         if (Date.now() - lastLog >= this.config.logIntervalMs) {
           await retry('reporting', () => this.report(view, consumer, totals, Date.now() - lastLog));
           lastLog = Date.now();
@@ -73,6 +77,8 @@ export class StreamWorker {
 
   private async report(view: string, consumer: StreamConsumer, totals: Totals, elapsedMs: number): Promise<void> {
     const { lag, pending } = await consumer.lag();
+    if (lag !== null) this.metrics.streamLag.set({ view }, lag);
+    this.metrics.streamPending.set({ view }, pending);
     await this.heartbeat.beat();
     if (totals.read === 0 && !lag && pending === 0) return;
     const rate = Math.round((totals.read * 1_000) / elapsedMs);
