@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // Bench of the API against the reference server (see tools/bench/README.md). Every child process
 // it starts is stopped on success, failure, SIGINT and SIGTERM.
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatProfiles, planCases, profileServers, runRounds } from './lib/cases.mjs';
+import { gitCommit, loadAverage } from './lib/meta.mjs';
 import { USAGE, UsageError, parseOptions } from './lib/options.mjs';
 import { build, seed } from './lib/prepare.mjs';
 import { installCleanup, signalExitCode, stopAll } from './lib/processes.mjs';
@@ -18,19 +18,6 @@ import { API_MAIN, compareResponses, startApi, startReference } from './lib/serv
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 const log = (message) => console.error(`[bench] ${message}`);
-
-/** The commit measured, marked when apps/ or libs/ had uncommitted changes at the time. */
-function gitCommit() {
-  try {
-    const git = (...args) => execFileSync('git', args, { cwd: ROOT, encoding: 'utf8' }).trim();
-    const dirty = git('status', '--porcelain', '--', 'apps', 'libs') !== '';
-    return `${git('rev-parse', '--short', 'HEAD')}${dirty ? ' + uncommitted changes in apps/ or libs/' : ''}`;
-  } catch (error) {
-    return `unknown (${error.message.split('\n')[0]})`;
-  }
-}
-
-const loadAverage = () => loadavg().map((value) => value.toFixed(2));
 
 /** Both servers must answer the same requests alike, or the comparison means nothing. */
 async function sameAnswers(file, api, reference) {
@@ -89,7 +76,7 @@ async function main() {
     seededBy,
     cpus: cpus().length,
     node: process.version,
-    commit: gitCommit(),
+    commit: gitCommit(ROOT),
     loadAverage: { start: loadAtStart, end: loadAverage() },
   };
   const allWarnings = [...differences, ...warnings];

@@ -43,7 +43,7 @@ export function formatTop(entries) {
 
 /**
  * Self time grouped by the package of the nearest frame that belongs to one (node_modules/<pkg>,
- * or dist/apps/<app>/{apps,libs}/<project>); native and Node-internal time goes to the JS caller,
+ * or dist/apps/<app>/{apps,libs}/<project> and its copies); native and Node-internal time goes to the JS caller,
  * so a socket write issued by ioredis counts for ioredis.
  * @returns [{ area, share }] sorted by share
  */
@@ -59,7 +59,8 @@ export function selfTimeByPackage(path) {
       const { url } = byId.get(id).callFrame;
       const dependency = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
       if (dependency) return dependency[1];
-      const own = /dist\/apps\/[^/]+\/(?:apps|libs)\/([^/]+)/.exec(url) ?? /tools\/bench\/([^/]+)/.exec(url);
+      // dist/apps/<app>/..., or the write bench's private copy of the builds (write/builds.mjs)
+      const own = /(?:dist\/apps|\.write-bench-builds-\d+)\/[^/]+\/(?:apps|libs)\/([^/]+)/.exec(url) ?? /tools\/bench\/([^/]+)/.exec(url);
       if (own) return own[1];
     }
     return 'node (no package frame)';

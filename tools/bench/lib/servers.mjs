@@ -36,14 +36,19 @@ async function healthy(url) {
   }
 }
 
-export function startApi(redisUrl, { batchMaxIds, profileDir } = {}) {
+/**
+ * @param env further variables (API keys, push limits ...)
+ * @param main the API's entry point (default: the build in dist/)
+ */
+export function startApi(redisUrl, { batchMaxIds, profileDir, env: extra = {}, main = API_MAIN } = {}) {
   // The seed layout has no namespace, whatever the caller's environment says.
   const env = {
     REGISTRY_PATH: 'registry/features.yaml',
     KEY_NAMESPACE: undefined,
     ...(batchMaxIds ? { BATCH_MAX_IDS: String(batchMaxIds) } : {}),
+    ...extra,
   };
-  return startServer('api', API_MAIN, { redisUrl, env, profileDir });
+  return startServer('api', main, { redisUrl, env, profileDir });
 }
 
 export function startReference(redisUrl, { profileDir } = {}) {
