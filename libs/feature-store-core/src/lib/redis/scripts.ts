@@ -4,17 +4,8 @@ import type { Redis, Result } from 'ioredis';
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    /** lua/write-row-2.lua: 1 written, 0 stale. */
-    fsWriteRow(
-      entityHash: string,
-      entityIndex: string,
-      eventTimeField: string,
-      eventTimeMs: number,
-      id: string,
-      ttlMs: number,
-      setCount: number,
-      ...fieldsAndValues: string[]
-    ): Result<0 | 1, Context>;
+    /** lua/write-rows-n.lua: the number of rows written (the others were stale). */
+    fsWriteRows(keyCount: number, ...keysThenArguments: (string | number)[]): Result<number, Context>;
     /** lua/read-hashes-n.lua: a JSON array of the fields of every key, key by key (false: missing). */
     fsReadHashes(keyCount: number, ...keysThenFields: string[]): Result<string, Context>;
   }
@@ -25,7 +16,7 @@ declare module 'ioredis' {
  * the command each one is registered as.
  */
 const SCRIPTS: readonly { command: string; file: string; numberOfKeys: number | undefined }[] = [
-  { command: 'fsWriteRow', file: 'write-row-2.lua', numberOfKeys: 2 },
+  { command: 'fsWriteRows', file: 'write-rows-n.lua', numberOfKeys: undefined },
   { command: 'fsReadHashes', file: 'read-hashes-n.lua', numberOfKeys: undefined },
 ];
 

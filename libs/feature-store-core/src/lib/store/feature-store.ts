@@ -11,6 +11,9 @@ import { type WriteRow, encodeRows, rowEncoder } from './row-encoder';
 import { StreamConsumer, type StreamConsumerOptions } from '../stream/stream-consumer';
 import { toStreamFields } from '../stream/stream-entry';
 
+/** Rows per write script call (see `write`). */
+const WRITE_CHUNK = 100;
+
 export interface FeatureStoreOptions {
   readonly registry: Registry;
   /** Prefixed to every key (e.g. "tenant-a:"); "" (the default) keeps the original layout. */
@@ -126,27 +129,25 @@ export class FeatureStore {
     const entity = this.registry.entity(view.entity);
     const encoded = encodeRows(entity, view, rows);
     if (encoded.length === 0) return { written: 0, stale: 0 };
+    // Chunks of WRITE_CHUNK rows, one script call each, pipelined: one round trip, few commands,
+    // and no single call holds Redis long enough to delay readers.
     const pipeline = this.redis.pipeline();
-    const tsField = eventTimeField(view.name);
+    const head = [eventTimeField(view.name), entity.ttlMs ?? 0];
     const indexKey = this.keys.entityIndex(entity.name);
-    for (const row of encoded) {
-      pipeline.fsWriteRow(
-        this.keys.entityHash(entity.name, row.id),
-        indexKey,
-        tsField,
-        row.eventTimeMs,
-        row.id,
-        entity.ttlMs ?? 0,
-        row.set.length / 2,
-        ...row.set,
-        ...row.unset,
-      );
+    for (let start = 0; start < encoded.length; start += WRITE_CHUNK) {
+      const chunk = encoded.slice(start, start + WRITE_CHUNK);
+      const keys = chunk.map((row) => this.keys.entityHash(entity.name, row.id));
+      const args: (string | number)[] = [...head];
+      for (const row of chunk) {
+        args.push(row.id, row.eventTimeMs, row.set.length / 2, ...row.set, row.unset.length, ...row.unset);
+      }
+      pipeline.fsWriteRows(keys.length + 1, ...keys, indexKey, ...args);
     }
     const replies = await redisCall(() => pipeline.exec());
     let written = 0;
-    encoded.forEach((_, index) => {
-      written += pipelineReply<0 | 1>(replies, index);
-    });
+    for (let index = 0; index < Math.ceil(encoded.length / WRITE_CHUNK); index++) {
+      written += pipelineReply<number>(replies, index);
+    }
     return { written, stale: encoded.length - written };
   }
 

@@ -1,0 +1,50 @@
+--[[
+  Writes rows of one feature view, each unless the row already stored for that view is newer (last
+  write wins by event time; an equal event time writes), then records the ids written in the
+  entity's index set and, when the entity has a ttl, sets each hash written to expire. Each
+  row's compare and write happen in this one script, so concurrent writers cannot reorder rows;
+  rows of the same id are applied in order.
+
+  Input:
+    KEYS[1 .. n]   entity hashes of the n rows, in row order   <ns><entity>:<id>:features
+    KEYS[n + 1]    entity index set                            <ns>all_<entity>s
+
+    ARGV[1]  event-time field of the view, "_ts:<view>"
+    ARGV[2]  ttl of the hashes in milliseconds, refreshed by each write; 0 for none
+    then, for each row in order:
+      id, event time (epoch ms, integer), s, f1, v1 .. fs, vs (features to set),
+      d, g1 .. gd (features to delete: written as null)
+
+  Output:
+    the number of rows written; the others were stale (the stored event time of the view is
+    newer) and left their hash untouched, its expiry included
+]]
+local ts_field = ARGV[1]
+local ttl = ARGV[2]
+local index_key = KEYS[#KEYS]
+local written = {}
+local a = 3
+for i = 1, #KEYS - 1 do
+  local id, ts = ARGV[a], ARGV[a + 1]
+  local set_count = tonumber(ARGV[a + 2])
+  local set_from, set_to = a + 3, a + 2 + 2 * set_count
+  local unset_count = tonumber(ARGV[set_to + 1])
+  local unset_from, unset_to = set_to + 2, set_to + 1 + unset_count
+  a = unset_to + 1
+
+  local stored = redis.call('HGET', KEYS[i], ts_field)
+  if not (stored and tonumber(stored) > tonumber(ts)) then
+    redis.call('HSET', KEYS[i], ts_field, ts, unpack(ARGV, set_from, set_to))
+    if unset_count > 0 then
+      redis.call('HDEL', KEYS[i], unpack(ARGV, unset_from, unset_to))
+    end
+    if ttl ~= '0' then
+      redis.call('PEXPIRE', KEYS[i], ttl)
+    end
+    written[#written + 1] = id
+  end
+end
+if #written > 0 then
+  redis.call('SADD', index_key, unpack(written))
+end
+return #written
