@@ -59,18 +59,12 @@ export class BulkLoader {
     };
     const flush = async (batch: { line: number; row: WriteRow }[]) => {
       const rows = batch.map((entry) => entry.row);
-      const rejected = new Set<number>();
-      for (const { row, reason } of this.store.validate(view.name, rows)) {
-        rejected.add(row);
-        reject(batch[row]!.line, reason);
-      }
-      const valid = rejected.size === 0 ? rows : rows.filter((_, index) => !rejected.has(index));
-      const { written, stale } = await retrying(`Writing rows from line ${batch[0]!.line}`, () => this.store.write(view.name, valid), {
-        logger: this.logger,
-        pause: this.pause,
-        stopping: () => false,
-        attempts: WRITE_ATTEMPTS,
-      });
+      const { written, stale, rejected } = await retrying(
+        `Writing rows from line ${batch[0]!.line}`,
+        () => this.store.writeValid(view.name, rows),
+        { logger: this.logger, pause: this.pause, stopping: () => false, attempts: WRITE_ATTEMPTS },
+      );
+      for (const { row, reason } of rejected) reject(batch[row]!.line, reason);
       counts.written += written;
       counts.stale += stale;
       this.metrics.count('load', view.name, { written, stale });

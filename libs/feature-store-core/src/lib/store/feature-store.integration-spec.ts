@@ -183,6 +183,25 @@ describe('FeatureStore on a real Redis', () => {
     ]);
   });
 
+  it('writes the rows that fit and reports the others, when asked to', async () => {
+    await expect(
+      store.writeValid('user_profile', [
+        { id: 'wv1', eventTime: 1, features: { age: 1 } },
+        { id: 'wv2', eventTime: 1, features: { age: 'x' } },
+        { id: 'wv3', eventTime: 1, features: { age: 3 } },
+      ]),
+    ).resolves.toEqual({
+      written: 2,
+      stale: 0,
+      rejected: [{ row: 1, field: 'age', reason: 'Feature "age" (int): expected an integer' }],
+    });
+    await expect(store.getMany('user', ['wv1', 'wv2', 'wv3'], { features: ['age'] })).resolves.toMatchObject([
+      { features: { age: 1 } },
+      null,
+      { features: { age: 3 } },
+    ]);
+  });
+
   it('rejects ids that break the entity rules, before any Redis call', async () => {
     await expect(store.get('merchant', 'u1')).rejects.toMatchObject({ code: FeatureStoreErrorCode.InvalidId });
     await expect(store.get('user', 'x'.repeat(129))).rejects.toMatchObject({ code: FeatureStoreErrorCode.InvalidId });

@@ -4,10 +4,10 @@ import { type KeySchema, createKeySchema, eventTimeField } from '../keys/key-sch
 import { pipelineReply, redisCall } from '../redis/redis-call';
 import { defineScripts } from '../redis/scripts';
 import type { Registry } from '../registry/registry';
-import type { EntityDefinition } from '../registry/registry.types';
+import type { EntityDefinition, ViewDefinition } from '../registry/registry.types';
 import { validateId } from './ids';
 import { type EntityRecord, type EventTimeListener, type RawValues, ReadPlan } from './read-plan';
-import { type WriteRow, encodeRows, rowEncoder } from './row-encoder';
+import { type EncodedRow, type WriteRow, encodeRows, rowEncoder } from './row-encoder';
 import { StreamConsumer, type StreamConsumerOptions } from '../stream/stream-consumer';
 import { toStreamFields } from '../stream/stream-entry';
 
@@ -127,28 +127,19 @@ export class FeatureStore {
   async write(viewName: string, rows: readonly WriteRow[]): Promise<WriteResult> {
     const view = this.registry.view(viewName);
     const entity = this.registry.entity(view.entity);
-    const encoded = encodeRows(entity, view, rows);
-    if (encoded.length === 0) return { written: 0, stale: 0 };
-    // Chunks of WRITE_CHUNK rows, one script call each, pipelined: one round trip, few commands,
-    // and no single call holds Redis long enough to delay readers.
-    const pipeline = this.redis.pipeline();
-    const head = [eventTimeField(view.name), entity.ttlMs ?? 0];
-    const indexKey = this.keys.entityIndex(entity.name);
-    for (let start = 0; start < encoded.length; start += WRITE_CHUNK) {
-      const chunk = encoded.slice(start, start + WRITE_CHUNK);
-      const keys = chunk.map((row) => this.keys.entityHash(entity.name, row.id));
-      const args: (string | number)[] = [...head];
-      for (const row of chunk) {
-        args.push(row.id, row.eventTimeMs, row.set.length / 2, ...row.set, row.unset.length, ...row.unset);
-      }
-      pipeline.fsWriteRows(keys.length + 1, ...keys, indexKey, ...args);
-    }
-    const replies = await redisCall(() => pipeline.exec());
-    let written = 0;
-    for (let index = 0; index < Math.ceil(encoded.length / WRITE_CHUNK); index++) {
-      written += pipelineReply<number>(replies, index);
-    }
-    return { written, stale: encoded.length - written };
+    return this.apply(entity, view, encodeRows(entity, view, rows));
+  }
+
+  /**
+   * As `write`, but rows that do not fit the view are left out and reported (index, field,
+   * reason) instead of failing the call: for sources that set bad rows aside (a file, a stream).
+   * @throws FeatureStoreError `UNKNOWN_VIEW`, `REDIS_ERROR`
+   */
+  async writeValid(viewName: string, rows: readonly WriteRow[]): Promise<WriteResult & { rejected: RejectedRow[] }> {
+    const view = this.registry.view(viewName);
+    const entity = this.registry.entity(view.entity);
+    const { encoded, rejected } = encodeEach(entity, view, rows);
+    return { ...(await this.apply(entity, view, encoded)), rejected };
   }
 
   /**
@@ -158,17 +149,7 @@ export class FeatureStore {
    */
   validate(viewName: string, rows: readonly WriteRow[]): RejectedRow[] {
     const view = this.registry.view(viewName);
-    const encode = rowEncoder(this.registry.entity(view.entity), view);
-    const rejected: RejectedRow[] = [];
-    rows.forEach((row, index) => {
-      try {
-        encode(row);
-      } catch (error) {
-        if (!(error instanceof FeatureStoreError)) throw error;
-        rejected.push({ row: index, field: error.location.field ?? null, reason: error.message });
-      }
-    });
-    return rejected;
+    return encodeEach(this.registry.entity(view.entity), view, rows).rejected;
   }
 
   /**
@@ -215,6 +196,31 @@ export class FeatureStore {
     await redisCall(() => this.redis.ping());
   }
 
+  /** Writes encoded rows: WRITE_CHUNK rows per script call, the calls pipelined in one round trip. */
+  private async apply(entity: EntityDefinition, view: ViewDefinition, encoded: readonly EncodedRow[]): Promise<WriteResult> {
+    if (encoded.length === 0) return { written: 0, stale: 0 };
+    // Chunks of WRITE_CHUNK rows, one script call each, pipelined: one round trip, few commands,
+    // and no single call holds Redis long enough to delay readers.
+    const pipeline = this.redis.pipeline();
+    const head = [eventTimeField(view.name), entity.ttlMs ?? 0];
+    const indexKey = this.keys.entityIndex(entity.name);
+    for (let start = 0; start < encoded.length; start += WRITE_CHUNK) {
+      const chunk = encoded.slice(start, start + WRITE_CHUNK);
+      const keys = chunk.map((row) => this.keys.entityHash(entity.name, row.id));
+      const args: (string | number)[] = [...head];
+      for (const row of chunk) {
+        args.push(row.id, row.eventTimeMs, row.set.length / 2, ...row.set, row.unset.length, ...row.unset);
+      }
+      pipeline.fsWriteRows(keys.length + 1, ...keys, indexKey, ...args);
+    }
+    const replies = await redisCall(() => pipeline.exec());
+    let written = 0;
+    for (let index = 0; index < Math.ceil(encoded.length / WRITE_CHUNK); index++) {
+      written += pipelineReply<number>(replies, index);
+    }
+    return { written, stale: encoded.length - written };
+  }
+
   /** The plan's fields of every id's hash, flattened id by id (false: missing), in one script call. */
   private async readHashes(plan: ReadPlan, ids: readonly string[]): Promise<RawValues> {
     const keys = ids.map((id) => this.keys.entityHash(plan.entity.name, id));
@@ -233,4 +239,20 @@ export class FeatureStore {
     return plan;
   }
 
+}
+
+/** Encodes each row that fits the view; lists the others with their reason. */
+function encodeEach(entity: EntityDefinition, view: ViewDefinition, rows: readonly WriteRow[]) {
+  const encode = rowEncoder(entity, view);
+  const encoded: EncodedRow[] = [];
+  const rejected: RejectedRow[] = [];
+  rows.forEach((row, index) => {
+    try {
+      encoded.push(encode(row));
+    } catch (error) {
+      if (!(error instanceof FeatureStoreError)) throw error;
+      rejected.push({ row: index, field: error.location.field ?? null, reason: error.message });
+    }
+  });
+  return { encoded, rejected };
 }

@@ -1,8 +1,7 @@
 import type { Redis } from 'ioredis';
-import { FeatureStoreError } from '../errors';
 import { pipelineReply, redisCall, toRedisError } from '../redis/redis-call';
 import type { FeatureStore } from '../store/feature-store';
-import { type WriteRow, rowEncoder } from '../store/row-encoder';
+import type { WriteRow } from '../store/row-encoder';
 import { parseStreamEntry } from './stream-entry';
 
 export interface StreamConsumerOptions {
@@ -54,7 +53,6 @@ export class StreamConsumer {
   private readonly claimIdleMs: number;
   private readonly streamKey: string;
   private readonly deadLetterKey: string;
-  private readonly encode: ReturnType<typeof rowEncoder>;
   /** Blocking reads get their own connection, so they never delay writes. */
   private readonly reader: Redis;
   private ownPendingFirst = true;
@@ -66,7 +64,6 @@ export class StreamConsumer {
     private readonly options: StreamConsumerOptions,
   ) {
     const view = store.registry.view(options.view);
-    this.encode = rowEncoder(store.registry.entity(view.entity), view);
     this.group = options.group ?? 'feature-store';
     this.batchSize = options.batchSize ?? 500;
     this.blockMs = options.blockMs ?? 1_000;
@@ -150,29 +147,27 @@ export class StreamConsumer {
 
   private async apply(entries: readonly Entry[]): Promise<ConsumeResult> {
     const rows: WriteRow[] = [];
-    const dead: { entryId: string; reason: string; fields: readonly string[] }[] = [];
-    for (const [entryId, fields] of entries) {
+    const rowEntries: number[] = [];
+    const dead: { position: number; reason: string }[] = [];
+    entries.forEach(([entryId, fields], position) => {
       if (fields === null) {
-        dead.push({ entryId, reason: 'entry was trimmed from the stream before it was applied', fields: [] });
-        continue;
+        dead.push({ position, reason: 'entry was trimmed from the stream before it was applied' });
+        return;
       }
       const parsed = parseStreamEntry(entryId, fields);
-      if ('reason' in parsed) {
-        dead.push({ entryId, reason: parsed.reason, fields });
-        continue;
-      }
-      try {
-        this.encode(parsed.row);
+      if ('reason' in parsed) dead.push({ position, reason: parsed.reason });
+      else {
         rows.push(parsed.row);
-      } catch (error) {
-        if (!(error instanceof FeatureStoreError)) throw error;
-        dead.push({ entryId, reason: error.message, fields });
+        rowEntries.push(position);
       }
-    }
-    const { written, stale } = rows.length > 0 ? await this.store.write(this.options.view, rows) : { written: 0, stale: 0 };
+    });
+    const { written, stale, rejected } = await this.store.writeValid(this.options.view, rows);
+    for (const { row, reason } of rejected) dead.push({ position: rowEntries[row]!, reason });
+    dead.sort((a, b) => a.position - b.position);
     const pipeline = this.redis.pipeline();
-    for (const { entryId, reason, fields } of dead) {
-      pipeline.xadd(this.deadLetterKey, '*', 'entry', entryId, 'reason', reason, ...fields);
+    for (const { position, reason } of dead) {
+      const [entryId, fields] = entries[position]!;
+      pipeline.xadd(this.deadLetterKey, '*', 'entry', entryId, 'reason', reason, ...(fields ?? []));
     }
     pipeline.xack(this.streamKey, this.group, ...entries.map(([entryId]) => entryId));
     const replies = await pipeline.exec();
