@@ -5,7 +5,10 @@ import { randomUUID } from 'node:crypto';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { API_KEY_HEADER } from '../auth/api-key.guard';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AllExceptionsFilter } from '../errors/all-exceptions.filter';
+import { errorResponse } from '../errors/error-response';
+import { acceptJsonOnly } from '../http/json-body';
 import { ApiMetrics } from '../metrics/api-metrics';
 import type { ApiConfig } from './api-config';
 import { AppModule } from './app.module';
@@ -20,13 +23,18 @@ export async function createApp(config: ApiConfig): Promise<NestFastifyApplicati
     // Each request's id: the caller's x-request-id, else a new UUID; echoed in the response.
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
+    // Errors Fastify answers itself (a malformed URL, a parameter over maxParamLength) get the
+    // same body and request id as the rest.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
+      const { status, body } = errorResponse(error);
+      void reply.status(status).header('x-request-id', request.id).send(body);
+    },
   });
   adapter.getInstance().addHook('onSend', (request, reply, _payload, done) => {
     void reply.header('x-request-id', request.id);
     done();
   });
-  // Bodies are JSON only: any other content type is answered 415.
-  adapter.getInstance().removeContentTypeParser('text/plain');
+  acceptJsonOnly(adapter.getInstance());
   const metrics = new ApiMetrics();
   adapter.getInstance().addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
@@ -39,6 +47,8 @@ export async function createApp(config: ApiConfig): Promise<NestFastifyApplicati
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, metrics), adapter, {
     logger: new PinoLoggerService(config.logLevel, 'feature-store-api'),
     abortOnError: false,
+    // Nest's parsers would add form bodies and rebuild the JSON parser per request; acceptJsonOnly does it.
+    bodyParser: false,
   });
   app.useGlobalFilters(new AllExceptionsFilter(metrics));
   app.useGlobalPipes(

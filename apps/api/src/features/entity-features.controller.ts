@@ -31,8 +31,10 @@ export class EntityFeaturesController {
     @Query('event_times') eventTimes?: unknown,
   ) {
     rejectDuplicates(body.ids, 'ids');
-    if (body.features) rejectDuplicates(body.features, 'features');
-    const results = await this.features.getMany(entity, body.ids, 'ids', readQuery(body.features, eventTimes));
+    // `features: null` means the same as leaving it out: every feature.
+    const features = body.features ?? undefined;
+    if (features) rejectDuplicates(features, 'features');
+    const results = await this.features.getMany(entity, body.ids, 'ids', readQuery(features, eventTimes));
     return { entity, results };
   }
 }

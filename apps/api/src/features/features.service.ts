@@ -100,7 +100,9 @@ function toBody(record: EntityRecord, eventTimes: boolean): EntityFeaturesBody {
   if (!eventTimes) return body;
   const times: Record<string, string | null> = {};
   for (const [view, ms] of Object.entries(record.eventTimes)) {
-    times[view] = ms === null ? null : new Date(ms).toISOString();
+    // A stored event time that is not a valid date (written to Redis by hand) is shown as null.
+    const date = ms === null ? null : new Date(ms);
+    times[view] = date && Number.isFinite(date.getTime()) ? date.toISOString() : null;
   }
   return { ...body, event_times: times };
 }

@@ -1,11 +1,10 @@
 import { Body, Controller, HttpCode, Inject, Param, Post } from '@nestjs/common';
 import { FeatureStore, type WriteResult, type WriteRow } from '@feature-store/core';
 import { API_CONFIG, type ApiConfig } from '../app/api-config';
-import { ApiSecurity } from '@nestjs/swagger';
+import { ApiBody, ApiSecurity } from '@nestjs/swagger';
 import { API_KEY_HEADER, RequiresScope } from '../auth/api-key.guard';
-import { ApiError } from '../errors/api-error';
 import { ApiMetrics } from '../metrics/api-metrics';
-import { PushRequestDto } from './push-request.dto';
+import { PushRequestDto, pushRows } from './push-request.dto';
 
 /**
  * Writes rows of a feature view. The whole request is validated before anything is written;
@@ -23,16 +22,11 @@ export class PushController {
   @HttpCode(200)
   @RequiresScope('write')
   @ApiSecurity(API_KEY_HEADER)
-  async push(@Param('view') view: string, @Body() body: PushRequestDto): Promise<WriteResult> {
-    if (body.rows.length < 1 || body.rows.length > this.config.pushMaxRows) {
-      throw new ApiError(
-        400,
-        'INVALID_BATCH_SIZE',
-        `rows: expected between 1 and ${this.config.pushMaxRows} rows, got ${body.rows.length}`,
-      );
-    }
+  @ApiBody({ type: PushRequestDto })
+  async push(@Param('view') view: string, @Body() body: unknown): Promise<WriteResult> {
+    const pushed = pushRows(body, this.config.pushMaxRows);
     const receivedAt = Date.now();
-    const rows = body.rows.map(
+    const rows = pushed.map(
       (row): WriteRow => ({
         id: row.id as string,
         eventTime: row.event_ts === undefined || row.event_ts === null ? receivedAt : (row.event_ts as string | number),

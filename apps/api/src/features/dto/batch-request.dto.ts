@@ -22,5 +22,5 @@ export class EntityBatchRequestDto {
   @IsString({ each: true, message: 'features: every feature name is a string' })
   @ArrayNotEmpty({ message: 'features: leave it out to get every feature, or name at least one' })
   @IsArray({ message: 'features: expected an array of feature names' })
-  features?: string[];
+  features?: string[] | null;
 }

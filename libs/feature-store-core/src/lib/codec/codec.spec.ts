@@ -87,6 +87,7 @@ describe('codec', () => {
     ['float', ''],
     ['bool', 'yes'],
     ['timestamp', 'x'],
+    ['timestamp', '8640000000000001'],
     ['float_vector', '1,,2'],
   ])('reports a corrupt stored %s %j', (type, raw) => {
     expect(() => decodeValue(feature(type), raw)).toThrow(
@@ -113,6 +114,10 @@ describe('codec', () => {
     expect(toEpochMs('2025-13-45T00:00:00Z')).toBeUndefined();
     expect(toEpochMs(null)).toBeUndefined();
     expect(toEpochMs(2 ** 53)).toBeUndefined();
+    expect(toEpochMs(253_402_300_799_999)).toBe(253_402_300_799_999);
+    expect(toEpochMs(253_402_300_800_000)).toBeUndefined();
+    expect(toEpochMs(1_764_201_600_000_000)).toBeUndefined(); // microseconds by mistake
+    expect(toEpochMs('9999-12-31T23:59:59.999Z')).toBe(253_402_300_799_999);
   });
 });
 

@@ -34,14 +34,24 @@ function decodeNumber(raw: string): number | undefined {
   return Number.isFinite(value) ? value : undefined;
 }
 
-/** Accepts epoch milliseconds (a safe integer) or an ISO-8601 date-time string; returns epoch ms. */
+/**
+ * The latest time accepted, 9999-12-31T23:59:59.999Z: every accepted time has an ISO-8601 form,
+ * and a time sent in microseconds or nanoseconds by mistake is refused instead of landing in a
+ * far future that would make every later row stale.
+ */
+export const MAX_EPOCH_MS = 253_402_300_799_999;
+
+/**
+ * Accepts epoch milliseconds (an integer from 0 to MAX_EPOCH_MS) or an ISO-8601 date-time string
+ * in that range; returns epoch ms.
+ */
 export function toEpochMs(value: unknown): number | undefined {
-  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
-  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value)) {
-    const ms = Date.parse(value);
-    return Number.isNaN(ms) || ms < 0 ? undefined : ms;
+  let ms: number | undefined;
+  if (typeof value === 'number') ms = Number.isSafeInteger(value) ? value : undefined;
+  else if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value)) {
+    ms = Date.parse(value);
   }
-  return undefined;
+  return ms !== undefined && ms >= 0 && ms <= MAX_EPOCH_MS ? ms : undefined;
 }
 
 const CODECS: Record<FeatureType, TypeCodec> = {
@@ -83,7 +93,8 @@ const CODECS: Record<FeatureType, TypeCodec> = {
     },
     decode: (raw) => {
       const ms = decodeNumber(raw);
-      return ms !== undefined && Number.isSafeInteger(ms) ? new Date(ms).toISOString() : undefined;
+      // Within what a Date holds (±8.64e15 ms), else the stored text is not a valid timestamp.
+      return ms !== undefined && Number.isSafeInteger(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : undefined;
     },
   },
   float_vector: {

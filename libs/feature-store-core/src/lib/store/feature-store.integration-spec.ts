@@ -102,6 +102,8 @@ describe('FeatureStore on a real Redis', () => {
     await store.write('user_profile', [{ id: 'p1', eventTime: 5, features: { age: 40, gender: 'M', score: 1 } }]);
     const record = await store.get('user', 'p1', { features: ['score', 'age'] });
     expect(record?.features).toEqual({ score: 1, age: 40 });
+    const repeated = await store.getMany('user', ['p1'], { features: Array.from({ length: 10_000 }, () => 'age') });
+    expect(repeated[0]?.features).toEqual({ age: 40 });
     await expect(store.get('user', 'p1', { features: ['nope'] })).rejects.toMatchObject({
       code: FeatureStoreErrorCode.UnknownFeature,
       message: 'Unknown feature "nope" for entity "user"',

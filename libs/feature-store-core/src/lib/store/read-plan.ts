@@ -52,10 +52,13 @@ export class ReadPlan {
     this.jsonKeys = features.map((feature, index) => `${index === 0 ? '' : ','}${JSON.stringify(feature.name)}:`);
   }
 
-  /** @throws FeatureStoreError `UNKNOWN_FEATURE` naming the first feature the entity lacks. */
+  /**
+   * A repeated name is read once (the result has one key per feature).
+   * @throws FeatureStoreError `UNKNOWN_FEATURE` naming the first feature the entity lacks.
+   */
   static of(entity: EntityDefinition, featureNames?: readonly string[]): ReadPlan {
     if (featureNames === undefined) return new ReadPlan(entity, entity.features);
-    const features = featureNames.map((name) => {
+    const features = [...new Set(featureNames)].map((name) => {
       const feature = entity.features.find((candidate) => candidate.name === name);
       if (!feature) {
         throw new FeatureStoreError(

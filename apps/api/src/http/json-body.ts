@@ -1,0 +1,42 @@
+import type { FastifyInstance } from 'fastify';
+import { ApiError } from '../errors/api-error';
+
+/** Deeper bodies are refused before parsing: validation walks bodies recursively. */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * How deeply arrays and objects nest in a JSON text, scanning it once (strings skipped), stopping
+ * as soon as `limit` is passed.
+ */
+export function jsonDepthExceeds(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (inString) {
+      if (char === 0x5c) i++; // backslash: skip the escaped character
+      else if (char === 0x22) inString = false;
+    } else if (char === 0x22) inString = true;
+    else if (char === 0x5b || char === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (char === 0x5d || char === 0x7d) depth--;
+  }
+  return false;
+}
+
+/**
+ * Makes JSON the only body type: Fastify's own parser (which refuses `__proto__` and
+ * `constructor.prototype` keys), behind a nesting-depth check; any other content type is 415.
+ */
+export function acceptJsonOnly(fastify: FastifyInstance): void {
+  const parse = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body as string;
+    if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
+      done(new ApiError(400, 'BODY_TOO_DEEP', `Request body nests deeper than ${MAX_JSON_DEPTH} levels`), undefined);
+      return;
+    }
+    parse(request, text, done);
+  });
+}
