@@ -4,6 +4,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { groupProgress, until } from '../testing/stream-progress';
 
 const ROOT = join(__dirname, '../../../..');
 const MAIN = join(ROOT, 'dist/apps/ingestor/apps/ingestor/src/main.js');
@@ -44,20 +45,7 @@ describe('ingestor consume: killed mid-stream and restarted', () => {
     return child;
   };
 
-  const group = async () => {
-    const [flat] = (await redis.xinfo('GROUPS', store.keys.stream('clicks'))) as unknown[][];
-    const info = new Map<unknown, unknown>();
-    for (let i = 0; flat && i + 1 < flat.length; i += 2) info.set(flat[i], flat[i + 1]);
-    return { read: Number(info.get('entries-read') ?? 0), lag: Number(info.get('lag') ?? ROWS), pending: Number(info.get('pending') ?? 0) };
-  };
 
-  const until = async (what: string, predicate: () => Promise<boolean>, ms: number) => {
-    const deadline = Date.now() + ms;
-    while (!(await predicate())) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  };
 
   beforeAll(async () => {
     writeFileSync(registryPath, JSON.stringify(REGISTRY));
@@ -82,15 +70,15 @@ describe('ingestor consume: killed mid-stream and restarted', () => {
     }
 
     const first = startConsumer();
-    await until('the first consumer to read', async () => (await redis.exists(store.keys.stream('clicks'))) === 1 && (await group().catch(() => ({ read: 0 }))).read > 0, 20_000);
+    await until('the first consumer to read', async () => (await groupProgress(redis, store.keys.stream('clicks'))).read > 0, 20_000);
     first.kill('SIGKILL');
     await new Promise((resolve) => first.once('exit', resolve));
-    const atKill = await group();
+    const atKill = await groupProgress(redis, store.keys.stream('clicks'));
     expect(atKill.lag + atKill.pending).toBeGreaterThan(0);
 
     const second = startConsumer();
     await until('every entry to be acknowledged', async () => {
-      const now = await group();
+      const now = await groupProgress(redis, store.keys.stream('clicks'));
       return now.lag === 0 && now.pending === 0;
     }, 60_000);
     const exited = new Promise<number | null>((resolve) => second.once('exit', (code) => resolve(code)));

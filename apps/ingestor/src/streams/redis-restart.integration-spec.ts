@@ -4,6 +4,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { groupProgress, until } from '../testing/stream-progress';
 
 const ROOT = join(__dirname, '../../../..');
 const MAIN = join(ROOT, 'dist/apps/ingestor/apps/ingestor/src/main.js');
@@ -26,20 +27,7 @@ describe('ingestor consume across a Redis crash', () => {
   const registryPath = join(dir, 'registry.json');
   const dataDir = join(dir, 'data');
 
-  const group = async () => {
-    const [flat] = (await client.xinfo('GROUPS', store.keys.stream('clicks'))) as unknown[][];
-    const info = new Map<unknown, unknown>();
-    for (let i = 0; flat && i + 1 < flat.length; i += 2) info.set(flat[i], flat[i + 1]);
-    return { read: Number(info.get('entries-read') ?? 0), lag: Number(info.get('lag') ?? ROWS), pending: Number(info.get('pending') ?? 0) };
-  };
 
-  const until = async (what: string, predicate: () => Promise<boolean>, ms: number) => {
-    const deadline = Date.now() + ms;
-    while (!(await predicate().catch(() => false))) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-  };
 
   beforeAll(async () => {
     writeFileSync(registryPath, JSON.stringify(REGISTRY));
@@ -70,7 +58,7 @@ describe('ingestor consume across a Redis crash', () => {
       stdio: 'ignore',
     });
     ingestor = consumer;
-    await until('the consumer to start reading', async () => (await group()).read > 0, 20_000);
+    await until('the consumer to start reading', async () => (await groupProgress(client, store.keys.stream('clicks'))).read > 0, 20_000);
 
     const { port } = redis;
     redis.process.kill('SIGKILL');
@@ -79,10 +67,10 @@ describe('ingestor consume across a Redis crash', () => {
     expect(consumer.exitCode).toBeNull();
     redis = await spawnRedisServer({ port, dir: dataDir, args: DURABLE });
 
-    const atRestart = await group();
+    const atRestart = await groupProgress(client, store.keys.stream('clicks'));
     expect(atRestart.lag + atRestart.pending).toBeGreaterThan(0);
     await until('every entry to be acknowledged', async () => {
-      const now = await group();
+      const now = await groupProgress(client, store.keys.stream('clicks'));
       return now.lag === 0 && now.pending === 0;
     }, 60_000);
     const exited = new Promise<number | null>((resolve) => consumer.once('exit', (code) => resolve(code)));

@@ -75,9 +75,7 @@ export class FeatureStore {
    * @throws FeatureStoreError `UNKNOWN_ENTITY`, `UNKNOWN_FEATURE`, `INVALID_ID`, `CORRUPT_VALUE`, `REDIS_ERROR`
    */
   async get(entityName: string, id: string, options: ReadOptions = {}): Promise<EntityRecord | null> {
-    const plan = this.plan(entityName, options);
-    validateId(plan.entity, id);
-    const reply = await redisCall(() => this.redis.hmget(this.keys.entityHash(entityName, id), ...plan.fields));
+    const { plan, reply } = await this.readOne(entityName, id, options);
     return plan.decode(id, reply, this.clock());
   }
 
@@ -87,10 +85,7 @@ export class FeatureStore {
    * @throws FeatureStoreError as `get`; `INVALID_ID` carries the index of the bad id as `row`.
    */
   async getMany(entityName: string, ids: readonly string[], options: ReadOptions = {}): Promise<(EntityRecord | null)[]> {
-    const plan = this.plan(entityName, options);
-    ids.forEach((id, index) => atRow(index, `ids[${index}]`, () => validateId(plan.entity, id)));
-    if (ids.length === 0) return [];
-    const reply = await this.readHashes(plan, ids);
+    const { plan, reply } = await this.readMany(entityName, ids, options);
     const now = this.clock();
     const width = plan.fields.length;
     return ids.map((id, index) => plan.decode(id, reply, now, index * width));
@@ -101,18 +96,13 @@ export class FeatureStore {
    * the stored text without building values: for servers that write their responses themselves.
    */
   async getJson(entityName: string, id: string, options: JsonReadOptions = {}): Promise<string | null> {
-    const plan = this.plan(entityName, options);
-    validateId(plan.entity, id);
-    const reply = await redisCall(() => this.redis.hmget(this.keys.entityHash(entityName, id), ...plan.fields));
+    const { plan, reply } = await this.readOne(entityName, id, options);
     return plan.encodeJson(reply, this.clock(), 0, options.onEventTime);
   }
 
   /** As `getMany`, with each id's `features` object as JSON text (see `getJson`). */
   async getManyJson(entityName: string, ids: readonly string[], options: JsonReadOptions = {}): Promise<(string | null)[]> {
-    const plan = this.plan(entityName, options);
-    ids.forEach((id, index) => atRow(index, `ids[${index}]`, () => validateId(plan.entity, id)));
-    if (ids.length === 0) return [];
-    const reply = await this.readHashes(plan, ids);
+    const { plan, reply } = await this.readMany(entityName, ids, options);
     const now = this.clock();
     const width = plan.fields.length;
     return ids.map((_, index) => plan.encodeJson(reply, now, index * width, options.onEventTime));
@@ -221,11 +211,26 @@ export class FeatureStore {
     return { written, stale: encoded.length - written };
   }
 
+  /** One HMGET of the plan's fields. */
+  private async readOne(entityName: string, id: string, options: ReadOptions): Promise<{ plan: ReadPlan; reply: RawValues }> {
+    const plan = this.plan(entityName, options);
+    validateId(plan.entity, id);
+    const reply = await redisCall(() => this.redis.hmget(this.keys.entityHash(entityName, id), ...plan.fields));
+    return { plan, reply };
+  }
+
   /** The plan's fields of every id's hash, flattened id by id (false: missing), in one script call. */
-  private async readHashes(plan: ReadPlan, ids: readonly string[]): Promise<RawValues> {
+  private async readMany(
+    entityName: string,
+    ids: readonly string[],
+    options: ReadOptions,
+  ): Promise<{ plan: ReadPlan; reply: RawValues }> {
+    const plan = this.plan(entityName, options);
+    ids.forEach((id, index) => atRow(index, `ids[${index}]`, () => validateId(plan.entity, id)));
+    if (ids.length === 0) return { plan, reply: [] };
     const keys = ids.map((id) => this.keys.entityHash(plan.entity.name, id));
     const json = await redisCall(() => this.redis.fsReadHashes(keys.length, ...keys, ...plan.fields));
-    return JSON.parse(json) as (string | false)[];
+    return { plan, reply: JSON.parse(json) as (string | false)[] };
   }
 
   private plan(entityName: string, options: ReadOptions): ReadPlan {
