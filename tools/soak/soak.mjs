@@ -50,6 +50,8 @@ try {
   const rate = Math.round(max.rps * load);
   log(`maximum ${Math.round(max.rps)} req/s; soaking at ${rate} req/s (${load * 100}%) for ${durationS} s`);
 
+  // A warm-up at the soak rate first, so that the first window measures a warmed-up process.
+  await runPaced({ url: api.url, nextRequest, rate, connections: CONNECTIONS, durationS: 5 });
   const windows = [];
   for (let elapsed = 0; elapsed < durationS; elapsed += WINDOW_S) {
     const samples = [];
