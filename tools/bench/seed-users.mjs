@@ -2,7 +2,7 @@
 // Fallback seeder, used when the ingestor app is not built: writes the seed layout of the default
 // registry, pipelined, and exits.
 //   user:{id}:features   hash: age, gender, purchase_count_30d, avg_session_duration_min,
-//                        preferred_category, _ts:user_features (event time, epoch ms)
+//                        preferred_category, _t (event time, epoch ms)
 //   all_users            set of every id
 // Usage: REDIS_URL=redis://127.0.0.1:6379 node tools/bench/seed-users.mjs [count=100000]
 import { Redis } from 'ioredis';
@@ -23,7 +23,7 @@ export function userFields(now = Date.now()) {
     purchase_count_30d: String(intBetween(0, 50)),
     avg_session_duration_min: (1 + Math.random() * 59).toFixed(2),
     preferred_category: pick(CATEGORIES),
-    '_ts:user_features': String(now),
+    _t: String(now),
   };
 }
 

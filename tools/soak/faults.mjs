@@ -28,7 +28,7 @@ try {
   const redis = await startRedis();
   const api = await startApi(redis.url, { env: { REDIS_COMMAND_TIMEOUT_MS: '100', LOG_LEVEL: 'error' } });
   const client = new Redis(redis.url);
-  await client.hset('user:user00001:features', 'age', '30', '_ts:user_features', String(Date.now()));
+  await client.hset('user:user00001:features', 'age', '30', '_t', String(Date.now()));
   client.disconnect();
   const url = `${api.url}/features/user00001`;
   log(`API up: ${(await timed(url)).status}`);

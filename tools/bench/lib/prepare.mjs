@@ -9,7 +9,7 @@ const NX = 'node_modules/.bin/nx';
 const INGESTOR_PROJECT = 'apps/ingestor/project.json';
 const INGESTOR_MAIN = 'dist/apps/ingestor/apps/ingestor/src/main.js';
 const NX_ENV = { NX_NO_CLOUD: 'true', NX_DAEMON: 'false', NX_TUI: 'false' };
-const SEED_FIELDS = ['age', 'gender', 'purchase_count_30d', 'avg_session_duration_min', 'preferred_category', '_ts:user_features'];
+const SEED_FIELDS = ['age', 'gender', 'purchase_count_30d', 'avg_session_duration_min', 'preferred_category', '_t'];
 
 async function nxBuild(project) {
   const handle = await startProcess(`build ${project}`, NX, ['run', `${project}:build`], { env: NX_ENV, quiet: true });

@@ -75,7 +75,7 @@ const bodyIdArb: fc.Arbitrary<unknown> = fc.oneof(
 /** Names no feature has: near misses, reserved fields, and the names of Object.prototype's members. */
 const UNKNOWN_FEATURE_NAMES = [
   ...['height', 'Age', 'AGE', 'age ', ' age', '', 'age.', 'age\u0000', 'âge', '*', 'null', 'NaN'],
-  ...['_ts:user_features', 'user_features', 'user'],
+  ...['_t', '_ts:user_features', 'user_features', 'user'],
   ...['__proto__', 'constructor', 'prototype', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', '__defineGetter__'],
 ];
 

@@ -34,7 +34,8 @@ import {
  * body the contract does not allow, or a push whose effect on Redis is not the predicted one.
  */
 
-const TS_FIELD = `_ts:${VIEW}`;
+/** The default registry's event-time field of the view (registry/features.yaml). */
+const TS_FIELD = '_t';
 
 /** One id's hash as the model holds it: event time and stored text by feature. */
 export interface StoredRow {

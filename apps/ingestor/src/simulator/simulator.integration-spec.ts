@@ -55,7 +55,7 @@ describe('Simulator on a real Redis', () => {
     await expect(redis.scard(`${namespace}all_users`)).resolves.toBe(1_200);
     const stored = await redis.hgetall(`${namespace}user:user01199:features`);
     expect(Object.keys(stored).sort()).toEqual([
-      '_ts:user_features',
+      '_t',
       'age',
       'avg_session_duration_min',
       'gender',

@@ -238,7 +238,7 @@ export async function verifyStored(ctx, rows) {
     redis.hgetall(keys.entityHash(ENTITY, last.id)),
     redis.exists(keys.deadLetter(VIEW)),
   ]);
-  const expected = Object.fromEntries([...pairs(hashFields(last)), [ctx.core.eventTimeField(VIEW), String(last.eventTime)]]);
+  const expected = Object.fromEntries([...pairs(hashFields(last)), [ctx.core.Registry.fromFile('registry/features.yaml').view(VIEW).eventTimeField, String(last.eventTime)]]);
   if (indexed !== rows.length || !sameFields(stored, expected) || deadLetters !== 0) {
     throw new Error(
       `check after the write: ${indexed} ids indexed (expected ${rows.length}), dead letters: ${deadLetters}, ` +

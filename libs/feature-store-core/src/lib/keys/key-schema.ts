@@ -19,12 +19,15 @@ export interface KeySchema {
   deadLetter(view: string): string;
 }
 
-/** Hash field holding the event time (epoch ms) of the last row of `view` written to the hash. */
+/**
+ * The default hash field holding the event time (epoch ms) of the last row of `view` written to
+ * the hash; a view may name its own (`event_time_field`, starting with "_").
+ */
 export function eventTimeField(view: string): string {
   return `${EVENT_TIME_FIELD_PREFIX}${view}`;
 }
 
-/** Feature names start with a letter, so no feature can collide with a reserved field. */
+/** Feature names start with a letter, so no feature can collide with a reserved "_" field. */
 export const EVENT_TIME_FIELD_PREFIX = '_ts:';
 
 /** @param namespace prefixed to every key, for example "tenant-a:"; "" for the seed layout. */

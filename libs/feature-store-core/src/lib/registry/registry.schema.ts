@@ -40,6 +40,11 @@ const viewSpec = z.strictObject({
   entity: z.string(),
   description: z.string().optional(),
   max_age: duration.optional(),
+  /** The hash field of the view's event time; "_ts:<view>" by default. Short names save memory. */
+  event_time_field: z
+    .string()
+    .regex(/^_[A-Za-z0-9_:]{0,31}$/, 'an event-time field starts with "_" (no feature can), then up to 31 of A-Z a-z 0-9 _ :')
+    .optional(),
   features: z.record(name('feature'), featureSpec).refine((features) => Object.keys(features).length > 0, {
     message: 'a view declares at least one feature',
   }),

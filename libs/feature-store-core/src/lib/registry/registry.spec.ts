@@ -10,7 +10,7 @@ const valid = () => ({
   entities: { user: {}, merchant: { id: { pattern: '^m[0-9]+$', max_length: 16 } }, device: { ttl: '30d' } },
   views: {
     user_profile: { entity: 'user', max_age: '7d', features: { age: 'int', embedding: { type: 'float_vector', dimension: 4 } } },
-    user_activity: { entity: 'user', max_age: 3600, features: { clicks_1h: 'int', last_seen: 'timestamp' } },
+    user_activity: { entity: 'user', max_age: 3600, event_time_field: '_ta', features: { clicks_1h: 'int', last_seen: 'timestamp' } },
     merchant_risk: { entity: 'merchant', features: { risk: 'float', blocked: 'bool', country: 'string' } },
     device_health: { entity: 'device', max_age: '1d', features: { battery: 'float' } },
   },
@@ -47,6 +47,8 @@ describe('Registry', () => {
     ]);
     expect(registry.view('user_profile').maxAgeMs).toBe(7 * 86_400_000);
     expect(registry.view('user_activity').maxAgeMs).toBe(3_600_000);
+    expect(registry.view('user_profile').eventTimeField).toBe('_ts:user_profile');
+    expect(registry.view('user_activity').eventTimeField).toBe('_ta');
     expect(registry.view('user_profile').features[1]).toEqual({
       name: 'embedding',
       type: 'float_vector',
@@ -79,6 +81,8 @@ describe('Registry', () => {
     ['a bad id pattern', (f) => (f.entities.merchant.id.pattern = '(['), 'entities.merchant.id.pattern'],
     ['an example of the wrong type', (f) => ((f.views.merchant_risk.features as Record<string, unknown>)['country'] = { type: 'string', examples: ['FR', 7] }), 'views.merchant_risk.features.country.examples.1: Feature "country" (string): expected a string'],
     ['a ttl shorter than a max age', (f) => (f.views.device_health.max_age = '31d'), 'views.device_health.max_age: entity "device" has a ttl'],
+    ['an event-time field that could be a feature', (f) => ((f.views.user_activity as Record<string, unknown>)['event_time_field'] = 'ts'), 'views.user_activity.event_time_field'],
+    ['two views sharing an event-time field', (f) => ((f.views.user_profile as Record<string, unknown>)['event_time_field'] = '_ta'), 'views.user_activity.event_time_field: "_ta" is already the event-time field of view "user_profile"'],
     ['a dimension on a scalar', (f) => ((f.views.merchant_risk.features as Record<string, unknown>)['risk'] = { type: 'float', dimension: 3 }), 'views.merchant_risk.features.risk.dimension'],
   ])('rejects %s, naming the entry', (_, mutate, expected) => {
     const file = valid();

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { encodeValue } from '../codec/codec';
+import { eventTimeField } from '../keys/key-schema';
 import { FeatureStoreError, FeatureStoreErrorCode } from '../errors';
 import { type DurationSpec, type RegistryFile, registryFileSchema } from './registry.schema';
 import type { EntityDefinition, FeatureDefinition, ViewDefinition } from './registry.types';
@@ -136,7 +137,17 @@ function buildEntities(file: RegistryFile, source: string): EntityDefinition[] {
         }
       });
     }
-    const view = { name: viewName, entity: entity.name, maxAgeMs: toMs(spec.max_age), features };
+    const view = {
+      name: viewName,
+      entity: entity.name,
+      maxAgeMs: toMs(spec.max_age),
+      eventTimeField: spec.event_time_field ?? eventTimeField(viewName),
+      features,
+    };
+    const sharing = entity.views.find((other) => other.eventTimeField === view.eventTimeField);
+    if (sharing) {
+      problems.push(`views.${viewName}.event_time_field: "${view.eventTimeField}" is already the event-time field of view "${sharing.name}"`);
+    }
     if (entity.ttlMs !== null && (view.maxAgeMs === null || view.maxAgeMs > entity.ttlMs)) {
       problems.push(
         `views.${viewName}.max_age: entity "${entity.name}" has a ttl, so the view needs a max_age of at most that ttl ` +

@@ -19,6 +19,8 @@ export interface ViewDefinition {
   readonly entity: string;
   /** Features older than this (by the view's event time) are served as expired; null: never. */
   readonly maxAgeMs: number | null;
+  /** The hash field holding the event time (epoch ms) of the view's last row. */
+  readonly eventTimeField: string;
   readonly features: readonly FeatureDefinition[];
 }
 

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { FeatureStoreError, atRow } from '../errors';
-import { type KeySchema, createKeySchema, eventTimeField } from '../keys/key-schema';
+import { type KeySchema, createKeySchema } from '../keys/key-schema';
 import { pipelineReply, redisCall } from '../redis/redis-call';
 import { defineScripts } from '../redis/scripts';
 import type { Registry } from '../registry/registry';
@@ -192,7 +192,7 @@ export class FeatureStore {
     // Chunks of WRITE_CHUNK rows, one script call each, pipelined: one round trip, few commands,
     // and no single call holds Redis long enough to delay readers.
     const pipeline = this.redis.pipeline();
-    const head = [eventTimeField(view.name), entity.ttlMs ?? 0];
+    const head = [view.eventTimeField, entity.ttlMs ?? 0];
     const indexKey = this.keys.entityIndex(entity.name);
     for (let start = 0; start < encoded.length; start += WRITE_CHUNK) {
       const chunk = encoded.slice(start, start + WRITE_CHUNK);

@@ -1,6 +1,5 @@
 import { type FeatureValue, decodeValue } from '../codec/codec';
 import { FeatureStoreError, FeatureStoreErrorCode } from '../errors';
-import { eventTimeField } from '../keys/key-schema';
 import type { EntityDefinition, FeatureDefinition } from '../registry/registry.types';
 
 /** Integers of at most 15 digits: always safe, and already JSON. */
@@ -47,7 +46,7 @@ export class ReadPlan {
     readonly entity: EntityDefinition,
     private readonly features: readonly FeatureDefinition[],
   ) {
-    this.fields = [...features.map((feature) => feature.name), ...entity.views.map((view) => eventTimeField(view.name))];
+    this.fields = [...features.map((feature) => feature.name), ...entity.views.map((view) => view.eventTimeField)];
     this.viewIndexes = features.map((feature) => entity.views.findIndex((view) => view.name === feature.view));
     this.jsonKeys = features.map((feature, index) => `${index === 0 ? '' : ','}${JSON.stringify(feature.name)}:`);
   }
