@@ -284,6 +284,7 @@ const expectedDefaults = {
   INGEST_METRICS_PORT: '9464',
   INGEST_METRICS_HOST: '0.0.0.0',
   START_REDIS: 'auto',
+  REDIS_PASSWORD: '',
 };
 
 describe('.env.example', () => {
