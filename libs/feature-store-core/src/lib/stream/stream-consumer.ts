@@ -56,7 +56,11 @@ export class StreamConsumer {
   /** Blocking reads get their own connection, so they never delay writes. */
   private readonly reader: Redis;
   private ownPendingFirst = true;
+  /** A read of new entries started while the previous batch was written; it never rejects. */
+  private prefetched: Promise<{ entries: Entry[] } | { error: unknown }> | null = null;
   private claimCursor = '0-0';
+  /** When idle entries of other consumers were last looked for (epoch ms). */
+  private lastClaim = 0;
 
   constructor(
     private readonly store: FeatureStore,
@@ -70,7 +74,9 @@ export class StreamConsumer {
     this.claimIdleMs = options.claimIdleMs ?? 30_000;
     this.streamKey = store.keys.stream(view.name);
     this.deadLetterKey = store.keys.deadLetter(view.name);
-    this.reader = redis.duplicate();
+    // Its commands wait for the connection rather than failing before it is ready; at most one
+    // (a bounded blocking read) is ever queued.
+    this.reader = redis.duplicate({ enableOfflineQueue: true });
   }
 
   /** Creates the stream and the group when missing; a new group starts at the stream's beginning. */
@@ -89,15 +95,35 @@ export class StreamConsumer {
       entries = await this.read('0', false);
       if (entries.length === 0) this.ownPendingFirst = false;
     }
-    if (entries.length === 0) entries = await this.claim();
-    if (entries.length === 0) entries = await this.read('>', true);
+    // Other consumers' entries cannot turn claimable faster than claimIdleMs: look twice per period.
+    if (entries.length === 0 && Date.now() - this.lastClaim >= this.claimIdleMs / 2) {
+      this.lastClaim = Date.now();
+      entries = await this.claim();
+    }
+    if (entries.length === 0) entries = await this.nextNew();
     if (entries.length === 0) return EMPTY;
+    // The next batch is read while this one is written. Both go through the reader connection in
+    // order, and batches are applied one after the other, so rows keep their stream order.
+    this.prefetched = settle(this.read('>', true));
     try {
       return await this.apply(entries);
     } catch (error) {
+      // The prefetched entries are this consumer's pending entries now: the reads from '0' that
+      // follow on the same connection return them.
+      this.prefetched = null;
       this.ownPendingFirst = true;
       throw toRedisError(error);
     }
+  }
+
+  /** The prefetched batch when there is one, else a blocking read of new entries. */
+  private async nextNew(): Promise<Entry[]> {
+    const prefetched = this.prefetched;
+    this.prefetched = null;
+    if (!prefetched) return this.read('>', true);
+    const outcome = await prefetched;
+    if ('error' in outcome) throw outcome.error;
+    return outcome.entries;
   }
 
   async lag(): Promise<StreamLag> {
@@ -175,4 +201,12 @@ export class StreamConsumer {
     for (let index = 0; index <= dead.length; index++) pipelineReply(replies, index);
     return { read: entries.length, written, stale, deadLettered: dead.length };
   }
+}
+
+/** A read whose failure is kept as a value, to be thrown when (and if) its result is used. */
+function settle(read: Promise<Entry[]>): Promise<{ entries: Entry[] } | { error: unknown }> {
+  return read.then(
+    (entries) => ({ entries }),
+    (error: unknown) => ({ error }),
+  );
 }
