@@ -37,11 +37,7 @@ export async function createApp(config: ApiConfig): Promise<NestFastifyApplicati
   acceptJsonOnly(adapter.getInstance());
   const metrics = new ApiMetrics();
   adapter.getInstance().addHook('onResponse', (request, reply, done) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    metrics.requests.observe(
-      { method: request.method, route, status: String(reply.statusCode) },
-      reply.elapsedTime / 1_000,
-    );
+    metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1_000);
     done();
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, metrics), adapter, {
