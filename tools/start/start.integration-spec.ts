@@ -3,18 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '@feature-store/testing';
+import { eventually, freePort } from '@feature-store/testing';
 
 const ROOT = join(__dirname, '../..');
 
-/** Resolves when `predicate` holds, polling; rejects after `ms`. */
-async function eventually(what: string, ms: number, predicate: () => Promise<boolean> | boolean): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 const listening = (port: number) =>
   new Promise<boolean>((resolve) => {

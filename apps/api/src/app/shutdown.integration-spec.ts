@@ -1,4 +1,4 @@
-import { type SpawnedRedis, freePort, spawnRedisServer } from '@feature-store/testing';
+import { type SpawnedRedis, eventually, freePort, spawnRedisServer } from '@feature-store/testing';
 import { createRedisClient } from '@feature-store/core';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
@@ -20,13 +20,7 @@ describe('API shutdown on SIGTERM', () => {
       env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', REDIS_URL: redis.url, REDIS_COMMAND_TIMEOUT_MS: '5000' },
       stdio: 'ignore',
     });
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const ok = await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.ok, () => false);
-      if (ok) break;
-      if (Date.now() > deadline) throw new Error('the API did not become ready');
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await eventually('the API to become ready', 20_000, async () => (await fetch(`http://127.0.0.1:${port}/health/ready`)).ok, 100);
   }, 30_000);
 
   afterAll(async () => {

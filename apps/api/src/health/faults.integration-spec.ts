@@ -1,17 +1,9 @@
-import { type SpawnedRedis, spawnRedisServer } from '@feature-store/testing';
+import { type SpawnedRedis, eventually, spawnRedisServer } from '@feature-store/testing';
 import { type TestApi, startTestApi } from '../testing/test-api';
 
 /** Generous bound for "no request hangs": far above REDIS_COMMAND_TIMEOUT_MS, far below a hang. */
 const NO_HANG_MS = 3_000;
 
-async function eventually(what: string, ms: number, predicate: () => Promise<boolean>): Promise<number> {
-  const started = Date.now();
-  while (!(await predicate())) {
-    if (Date.now() - started > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return Date.now() - started;
-}
 
 describe('the API when Redis fails', () => {
   let redis: SpawnedRedis;

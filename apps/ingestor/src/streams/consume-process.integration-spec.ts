@@ -1,10 +1,10 @@
 import { FeatureStore, type RedisClient, Registry, createRedisClient } from '@feature-store/core';
-import { type TestRedis, spawnRedisServer } from '@feature-store/testing';
+import { eventually, spawnRedisServer, type TestRedis } from '@feature-store/testing';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { groupProgress, until } from '../testing/stream-progress';
+import { groupProgress } from '../testing/stream-progress';
 
 const ROOT = join(__dirname, '../../../..');
 const MAIN = join(ROOT, 'dist/apps/ingestor/apps/ingestor/src/main.js');
@@ -70,17 +70,17 @@ describe('ingestor consume: killed mid-stream and restarted', () => {
     }
 
     const first = startConsumer();
-    await until('the first consumer to read', async () => (await groupProgress(redis, store.keys.stream('clicks'))).read > 0, 20_000);
+    await eventually('the first consumer to read', 20_000, async () => (await groupProgress(redis, store.keys.stream('clicks'))).read > 0);
     first.kill('SIGKILL');
     await new Promise((resolve) => first.once('exit', resolve));
     const atKill = await groupProgress(redis, store.keys.stream('clicks'));
     expect(atKill.lag + atKill.pending).toBeGreaterThan(0);
 
     const second = startConsumer();
-    await until('every entry to be acknowledged', async () => {
+    await eventually('every entry to be acknowledged', 60_000, async () => {
       const now = await groupProgress(redis, store.keys.stream('clicks'));
       return now.lag === 0 && now.pending === 0;
-    }, 60_000);
+    });
     const exited = new Promise<number | null>((resolve) => second.once('exit', (code) => resolve(code)));
     second.kill('SIGTERM');
     await expect(exited).resolves.toBe(0);

@@ -1,10 +1,10 @@
 import { FeatureStore, type RedisClient, Registry, createRedisClient } from '@feature-store/core';
-import { type SpawnedRedis, spawnRedisServer } from '@feature-store/testing';
+import { eventually, type SpawnedRedis, spawnRedisServer } from '@feature-store/testing';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { groupProgress, until } from '../testing/stream-progress';
+import { groupProgress } from '../testing/stream-progress';
 
 const ROOT = join(__dirname, '../../../..');
 const MAIN = join(ROOT, 'dist/apps/ingestor/apps/ingestor/src/main.js');
@@ -58,7 +58,7 @@ describe('ingestor consume across a Redis crash', () => {
       stdio: 'ignore',
     });
     ingestor = consumer;
-    await until('the consumer to start reading', async () => (await groupProgress(client, store.keys.stream('clicks'))).read > 0, 20_000);
+    await eventually('the consumer to start reading', 20_000, async () => (await groupProgress(client, store.keys.stream('clicks'))).read > 0);
 
     const { port } = redis;
     redis.process.kill('SIGKILL');
@@ -69,10 +69,10 @@ describe('ingestor consume across a Redis crash', () => {
 
     const atRestart = await groupProgress(client, store.keys.stream('clicks'));
     expect(atRestart.lag + atRestart.pending).toBeGreaterThan(0);
-    await until('every entry to be acknowledged', async () => {
+    await eventually('every entry to be acknowledged', 60_000, async () => {
       const now = await groupProgress(client, store.keys.stream('clicks'));
       return now.lag === 0 && now.pending === 0;
-    }, 60_000);
+    });
     const exited = new Promise<number | null>((resolve) => consumer.once('exit', (code) => resolve(code)));
     consumer.kill('SIGTERM');
     await expect(exited).resolves.toBe(0);

@@ -26,12 +26,3 @@ export async function groupProgress(redis: RedisClient, stream: string, group = 
   }
   return { read: 0, lag: Infinity, pending: 0 };
 }
-
-/** Resolves once `predicate` holds (a failing predicate counts as false); rejects after `ms`. */
-export async function until(what: string, predicate: () => Promise<boolean>, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await predicate().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
