@@ -3,14 +3,17 @@
 // there, the URL points at this machine and `redis-server` is on the PATH, a local Redis is
 // started with its data in REDIS_DATA_DIR (default .data/redis, git-ignored); otherwise it stops
 // and says how to get one. START_REDIS=never forbids starting one.
+// With REDIS_CLUSTER_NODES set (a Redis Cluster, e.g. from `node tools/cluster/cluster.mjs start`)
+// the apps use that cluster and no Redis is started.
 // Ctrl-C (or SIGTERM) stops everything it started.
 import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Redis } from 'ioredis';
 
-const env = { ...process.env, REDIS_URL: process.env.REDIS_URL || 'redis://127.0.0.1:6379' };
-const redisUrl = new URL(env.REDIS_URL);
+const cluster = Boolean(process.env.REDIS_CLUSTER_NODES);
+const env = cluster ? process.env : { ...process.env, REDIS_URL: process.env.REDIS_URL || 'redis://127.0.0.1:6379' };
+const redisUrl = cluster ? null : new URL(env.REDIS_URL);
 const children = new Map();
 let stopping = false;
 
@@ -62,7 +65,7 @@ function fail(message) {
 }
 
 async function ensureRedis() {
-  if (await answers(env.REDIS_URL)) return;
+  if (cluster || (await answers(env.REDIS_URL))) return;
   const local = ['127.0.0.1', 'localhost', '[::1]'].includes(redisUrl.hostname);
   if (!local || process.env.START_REDIS === 'never') {
     throw new Error(`No Redis answers at ${redisUrl.host}. Start one there, or set REDIS_URL to one that runs.`);

@@ -1,1 +1,14 @@
-export { ConfigError, type EnvSchema, envBool, envInt, envNamespace, envRedisUrl, parseEnv } from './env';
+export {
+  ConfigError,
+  type EnvSchema,
+  envBool,
+  envInt,
+  envNamespace,
+  envOptionalInt,
+  envRedisClusterNodes,
+  envRedisUrl,
+  parseEnv,
+  redisDurability,
+  redisEnv,
+  redisTarget,
+} from './env';

@@ -1,6 +1,7 @@
 export { type FeatureValue, fromText, toEpochMs } from './lib/codec/codec';
 export { type ErrorLocation, FeatureStoreError, FeatureStoreErrorCode } from './lib/errors';
-export { EVENT_TIME_FIELD_PREFIX, type KeySchema, createKeySchema, eventTimeField } from './lib/keys/key-schema';
+export { EVENT_TIME_FIELD_PREFIX, INDEX_BUCKETS, type KeySchema, createKeySchema, eventTimeField } from './lib/keys/key-schema';
+export type { Durability } from './lib/redis/cluster-batch';
 export { type RedisClient, type RedisClientOptions, createRedisClient } from './lib/redis/create-redis-client';
 export { Registry } from './lib/registry/registry';
 export {

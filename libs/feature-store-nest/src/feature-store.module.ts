@@ -1,5 +1,6 @@
 import { type DynamicModule, Inject, Injectable, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import {
+  type Durability,
   FeatureStore,
   type RedisClient,
   type RedisClientOptions,
@@ -8,8 +9,8 @@ import {
 } from '@feature-store/core';
 
 export interface FeatureStoreModuleOptions {
-  /** redis:// or rediss:// URL. */
-  readonly redisUrl: string;
+  /** A redis:// or rediss:// URL, or a Redis Cluster's seed nodes (see `createRedisClient`). */
+  readonly redisTarget: string | readonly string[];
   /** Path of the registry file (YAML or JSON); it is loaded and validated at boot. */
   readonly registryPath: string;
   /** Key namespace; "" keeps the original layout. */
@@ -18,6 +19,8 @@ export interface FeatureStoreModuleOptions {
   readonly redis: RedisClientOptions;
   /** How long boot waits for the first connection; the app starts anyway (and reports not ready). */
   readonly connectWaitMs?: number;
+  /** Writes wait for this many replicas (see `FeatureStoreOptions.durability`); none by default. */
+  readonly durability?: Durability;
 }
 
 /** Injection token of the Redis client the store uses. */
@@ -42,7 +45,7 @@ class RedisLifecycle implements OnApplicationShutdown {
 
 async function connectedClient(options: FeatureStoreModuleOptions): Promise<RedisClient> {
   const logger = new Logger('Redis');
-  const client = createRedisClient(options.redisUrl, options.redis);
+  const client = createRedisClient(options.redisTarget, options.redis);
   const lastLogged = new Map<string, number>();
   client.on('error', (error: Error) => {
     const now = Date.now();
@@ -78,7 +81,11 @@ export class FeatureStoreModule {
         {
           provide: FeatureStore,
           useFactory: (redis: RedisClient) =>
-            new FeatureStore(redis, { registry: Registry.fromFile(options.registryPath), namespace: options.namespace }),
+            new FeatureStore(redis, {
+              registry: Registry.fromFile(options.registryPath),
+              namespace: options.namespace,
+              durability: options.durability,
+            }),
           inject: [REDIS_CLIENT],
         },
         RedisLifecycle,

@@ -1,3 +1,11 @@
-export { type KeyDeleter, deleteNamespace, uniqueNamespace } from './namespace';
-export { type SpawnOptions, type SpawnedRedis, type TestRedis, freePort, redisForTests, spawnRedisServer } from './redis-server';
+export { type ClusterKeyDeleter, type KeyDeleter, deleteNamespace, namespaceKeys, uniqueNamespace } from './namespace';
+export {
+  type SpawnOptions,
+  type SpawnedRedis,
+  type TestRedis,
+  freePort,
+  redisForTests,
+  singleNodeEnv,
+  spawnRedisServer,
+} from './redis-server';
 export { eventually } from './eventually';

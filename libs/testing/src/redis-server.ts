@@ -6,7 +6,10 @@ import { join } from 'node:path';
 
 /** A Redis for a test suite; `stop` releases it (and stops the server when the suite started it). */
 export interface TestRedis {
-  readonly url: string;
+  /** What `createRedisClient` takes: a URL, or a Redis Cluster's seed nodes. */
+  readonly target: string | readonly string[];
+  /** The apps' configuration naming this Redis: REDIS_URL, or REDIS_CLUSTER_NODES. */
+  readonly env: Readonly<Record<string, string>>;
   stop(): Promise<void>;
 }
 
@@ -43,6 +46,7 @@ function answersPing(port: number): Promise<boolean> {
 }
 
 export interface SpawnedRedis extends TestRedis {
+  readonly url: string;
   readonly port: number;
   readonly process: ChildProcess;
 }
@@ -92,12 +96,23 @@ export async function spawnRedisServer(options: SpawnOptions = {}): Promise<Spaw
     await stop();
     throw error;
   }
-  return { url, port, process: child, stop };
+  return { url, port, process: child, stop, target: url, env: singleNodeEnv(url) };
 }
 
-/** REDIS_URL when set (the suite must then only touch its own namespace), else a private server. */
+/**
+ * The Redis Cluster of REDIS_CLUSTER_NODES when set (`node tools/cluster/cluster.mjs run -- ...`
+ * sets it), else REDIS_URL when set (the suite must then only touch its own namespace), else a
+ * private server.
+ */
 export async function redisForTests(): Promise<TestRedis> {
+  const nodes = process.env['REDIS_CLUSTER_NODES'];
+  if (nodes) return { target: nodes.split(','), env: { REDIS_URL: '', REDIS_CLUSTER_NODES: nodes }, stop: async () => undefined };
   const url = process.env['REDIS_URL'];
-  if (url) return { url, stop: async () => undefined };
+  if (url) return { target: url, env: singleNodeEnv(url), stop: async () => undefined };
   return spawnRedisServer();
+}
+
+/** Configuration for the apps naming one server, whatever the environment of the test run says. */
+export function singleNodeEnv(url: string): Readonly<Record<string, string>> {
+  return { REDIS_URL: url, REDIS_CLUSTER_NODES: '' };
 }

@@ -1,4 +1,4 @@
-import { ConfigError, envBool, envInt, envNamespace, envRedisUrl, parseEnv } from '@feature-store/config';
+import { ConfigError, envBool, envInt, envNamespace, envOptionalInt, parseEnv, redisDurability, redisEnv, redisTarget } from '@feature-store/config';
 import { LOG_LEVELS, type PinoLevel } from '@feature-store/nest';
 import { z } from 'zod';
 import { type ApiKey, parseApiKeys, readApiKeyFile } from '../auth/api-keys';
@@ -6,14 +6,14 @@ import { type ApiKey, parseApiKeys, readApiKeyFile } from '../auth/api-keys';
 const apiEnv = z.object({
   PORT: envInt(8000, 1, 65_535),
   HOST: z.string().default('0.0.0.0'),
-  REDIS_URL: envRedisUrl('redis://127.0.0.1:6379'),
+  ...redisEnv(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   REGISTRY_PATH: z.string().default('registry/features.yaml'),
   KEY_NAMESPACE: envNamespace(),
   BATCH_MAX_IDS: envInt(1_000, 1, 100_000),
   BODY_LIMIT_BYTES: envInt(1_048_576, 1_024, 104_857_600),
   HEALTH_TIMEOUT_MS: envInt(500, 10, 60_000),
-  REDIS_COMMAND_TIMEOUT_MS: envInt(100, 1, 60_000),
+  REDIS_COMMAND_TIMEOUT_MS: envOptionalInt(1, 60_000),
   SHUTDOWN_TIMEOUT_MS: envInt(10_000, 100, 600_000),
   PUSH_MAX_ROWS: envInt(1_000, 1, 100_000),
   API_KEYS: z.string().default(''),
@@ -25,7 +25,10 @@ const apiEnv = z.object({
 export interface ApiConfig {
   readonly port: number;
   readonly host: string;
-  readonly redisUrl: string;
+  /** REDIS_URL, or the seed nodes of REDIS_CLUSTER_NODES (a Redis Cluster). */
+  readonly redisTarget: string | readonly string[];
+  /** Replicas each write waits for (REDIS_WAIT_REPLICAS, REDIS_WAIT_TIMEOUT_MS); none by default. */
+  readonly durability: { readonly replicas: number; readonly timeoutMs: number } | undefined;
   /** pino level of the JSON logs on stdout. */
   readonly logLevel: PinoLevel;
   readonly registryPath: string;
@@ -35,7 +38,11 @@ export interface ApiConfig {
   readonly bodyLimitBytes: number;
   /** How long GET /health waits for Redis to answer PING before reporting 503. */
   readonly healthTimeoutMs: number;
-  /** A Redis command not answered within this fails the request with 503: no request hangs. */
+  /**
+   * A Redis command not answered within this fails the request with 503: no request hangs.
+   * 100 ms by default; 5 s on a Redis Cluster, where it must outlast a failover (2-3 s): the
+   * client retries a command while a replica takes over, within this one timeout.
+   */
   readonly redisCommandTimeoutMs: number;
   /** After SIGTERM, in-flight requests get this long to finish before the process exits anyway. */
   readonly shutdownTimeoutMs: number;
@@ -57,14 +64,15 @@ export function loadApiConfig(env: NodeJS.ProcessEnv): ApiConfig {
   return {
     port: parsed.PORT,
     host: parsed.HOST,
-    redisUrl: parsed.REDIS_URL,
+    redisTarget: redisTarget(parsed, 'redis://127.0.0.1:6379'),
+    durability: redisDurability(parsed),
     logLevel: parsed.LOG_LEVEL,
     registryPath: parsed.REGISTRY_PATH,
     namespace: parsed.KEY_NAMESPACE,
     batchMaxIds: parsed.BATCH_MAX_IDS,
     bodyLimitBytes: parsed.BODY_LIMIT_BYTES,
     healthTimeoutMs: parsed.HEALTH_TIMEOUT_MS,
-    redisCommandTimeoutMs: parsed.REDIS_COMMAND_TIMEOUT_MS,
+    redisCommandTimeoutMs: parsed.REDIS_COMMAND_TIMEOUT_MS ?? (parsed.REDIS_CLUSTER_NODES ? 5_000 : 100),
     shutdownTimeoutMs: parsed.SHUTDOWN_TIMEOUT_MS,
     pushMaxRows: parsed.PUSH_MAX_ROWS,
     apiKeys: [

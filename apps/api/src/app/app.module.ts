@@ -18,7 +18,8 @@ export class AppModule {
       module: AppModule,
       imports: [
         FeatureStoreModule.forRoot({
-          redisUrl: config.redisUrl,
+          redisTarget: config.redisTarget,
+          durability: config.durability,
           registryPath: config.registryPath,
           namespace: config.namespace,
           redis: {

@@ -17,7 +17,7 @@ describe('API shutdown on SIGTERM', () => {
     port = await freePort();
     api = spawn(process.execPath, [MAIN], {
       cwd: ROOT,
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', REDIS_URL: redis.url, REDIS_COMMAND_TIMEOUT_MS: '5000' },
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...redis.env, REDIS_COMMAND_TIMEOUT_MS: '5000' },
       stdio: 'ignore',
     });
     await eventually('the API to become ready', 20_000, async () => (await fetch(`http://127.0.0.1:${port}/health/ready`)).ok, 100);

@@ -13,6 +13,7 @@ describe('errorResponse', () => {
     [FeatureStoreErrorCode.InvalidId, 400],
     [FeatureStoreErrorCode.InvalidRow, 400],
     [FeatureStoreErrorCode.RedisError, 503],
+    [FeatureStoreErrorCode.NotReplicated, 503],
     [FeatureStoreErrorCode.CorruptValue, 500],
     [FeatureStoreErrorCode.InvalidRegistry, 500],
   ])('maps %s to %i, keeping the code', (code, status) => {

@@ -10,6 +10,7 @@ const STATUS_BY_CODE: Record<FeatureStoreErrorCode, number> = {
   [FeatureStoreErrorCode.InvalidId]: HttpStatus.BAD_REQUEST,
   [FeatureStoreErrorCode.InvalidRow]: HttpStatus.BAD_REQUEST,
   [FeatureStoreErrorCode.RedisError]: HttpStatus.SERVICE_UNAVAILABLE,
+  [FeatureStoreErrorCode.NotReplicated]: HttpStatus.SERVICE_UNAVAILABLE,
   [FeatureStoreErrorCode.CorruptValue]: HttpStatus.INTERNAL_SERVER_ERROR,
   [FeatureStoreErrorCode.InvalidRegistry]: HttpStatus.INTERNAL_SERVER_ERROR,
 };

@@ -206,11 +206,12 @@ export class ApiFuzzer {
   }
 
   hashKey(id: string): string {
-    return `${this.api.namespace}${ENTITY}:${id}:features`;
+    return this.api.store.keys.entityHash(ENTITY, id);
   }
 
-  get indexKey(): string {
-    return `${this.api.namespace}all_${ENTITY}s`;
+  /** The entity's index: one set on a single server, buckets on a cluster. */
+  get indexKeys(): readonly string[] {
+    return this.api.store.keys.entityIndexes(ENTITY);
   }
 
   /** Loads the model from Redis (after seeding). */
@@ -481,9 +482,9 @@ export class ApiFuzzer {
     }
     const written = [...(prediction?.rows.keys() ?? [])];
     if (written.length > 0) {
-      const members = await this.api.redis.smismember(this.indexKey, ...written);
+      const known = await this.api.store.known(ENTITY, written);
       written.forEach((id, index) => {
-        if (members[index] !== 1) problems.push(`${show(id)} was written but is not in ${this.indexKey}`);
+        if (!known[index]) problems.push(`${show(id)} was written but is not in the index`);
         this.writtenIds.add(id);
       });
     }
@@ -492,17 +493,17 @@ export class ApiFuzzer {
 
   /** The rows of `ids` as stored, each with what is wrong with it (fields or values no push may write, a ttl). */
   async readRows(ids: readonly string[]): Promise<Map<string, { row: StoredRow | null; problems: string[] }>> {
+    const { redis } = this.api;
     const unique = [...new Set(ids)];
-    const pipeline = this.api.redis.pipeline();
-    for (const id of unique) pipeline.hgetall(this.hashKey(id)).pttl(this.hashKey(id));
-    const replies = await pipeline.exec();
     const result = new Map<string, { row: StoredRow | null; problems: string[] }>();
-    unique.forEach((id, index) => {
-      const parsed = parseStoredRow(pipelineResult<Record<string, string>>(replies, index * 2));
-      const ttl = pipelineResult<number>(replies, index * 2 + 1);
-      if (parsed.row && ttl !== -1) parsed.problems.push(`has a ttl (${ttl} ms)`);
-      result.set(id, parsed);
-    });
+    await Promise.all(
+      unique.map(async (id) => {
+        const [fields, ttl] = await Promise.all([redis.hgetall(this.hashKey(id)), redis.pttl(this.hashKey(id))]);
+        const parsed = parseStoredRow(fields);
+        if (parsed.row && ttl !== -1) parsed.problems.push(`has a ttl (${ttl} ms)`);
+        result.set(id, parsed);
+      }),
+    );
     return result;
   }
 }
@@ -534,13 +535,6 @@ export function parseStoredRow(fields: Record<string, string>): { row: StoredRow
     features[field] = raw;
   }
   return { row: { ts: Number(ts), fields: features }, problems };
-}
-
-export function pipelineResult<T>(replies: [Error | null, unknown][] | null, index: number): T {
-  const reply = replies?.[index];
-  if (!reply) throw new Error(`no pipeline reply ${index}`);
-  if (reply[0]) throw reply[0];
-  return reply[1] as T;
 }
 
 /** The ids in a request to the push route (whatever it is answered), or null for other routes. */

@@ -1,6 +1,7 @@
 import type { RedisClient } from '@feature-store/core';
+import { namespaceKeys } from '@feature-store/testing';
 import { isDeepStrictEqual } from 'node:util';
-import { type ApiFuzzer, type StoredRow, parseStoredRow, pipelineResult, show } from './api-fuzz.oracle';
+import { type ApiFuzzer, type StoredRow, parseStoredRow, show } from './api-fuzz.oracle';
 
 /** One key as a snapshot holds it: type, ttl (PTTL) and value. */
 interface KeySnapshot {
@@ -9,57 +10,42 @@ interface KeySnapshot {
   readonly value: unknown;
 }
 
-const globEscape = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
+/** Keys starting with `prefix`, on every master of a cluster. */
+const scanKeys = async (redis: RedisClient, prefix: string) => (await namespaceKeys(redis, prefix)).flat();
 
-async function scanKeys(redis: RedisClient, pattern: string): Promise<string[]> {
-  const keys: string[] = [];
-  let cursor = '0';
-  do {
-    const [next, batch] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1_000);
-    keys.push(...batch);
-    cursor = next;
-  } while (cursor !== '0');
-  return keys;
+/** Keys in a single server, or in every master of a cluster. */
+async function dbsize(redis: RedisClient): Promise<number> {
+  const sizes = await Promise.all('nodes' in redis ? redis.nodes('master').map((node) => node.dbsize()) : [redis.dbsize()]);
+  return sizes.reduce((sum, size) => sum + size, 0);
 }
 
+/** One command per key (any key may live on any node of a cluster). */
 async function snapshotKeys(redis: RedisClient, keys: readonly string[]): Promise<Map<string, KeySnapshot>> {
-  const meta = redis.pipeline();
-  for (const key of keys) meta.type(key).pttl(key);
-  const metaReplies = await meta.exec();
-  const types = keys.map((_, index) => pipelineResult<string>(metaReplies, index * 2));
-  const values = redis.pipeline();
-  keys.forEach((key, index) => {
-    switch (types[index]) {
+  const read = (key: string, type: string): Promise<unknown> => {
+    switch (type) {
       case 'string':
-        values.get(key);
-        break;
+        return redis.get(key);
       case 'hash':
-        values.hgetall(key);
-        break;
+        return redis.hgetall(key);
       case 'set':
-        values.smembers(key);
-        break;
+        return redis.smembers(key).then((members) => members.sort());
       case 'list':
-        values.lrange(key, 0, -1);
-        break;
+        return redis.lrange(key, 0, -1);
       case 'zset':
-        values.zrange(key, '0', '-1', 'WITHSCORES');
-        break;
+        return redis.zrange(key, '0', '-1', 'WITHSCORES');
       case 'stream':
-        values.xrange(key, '-', '+');
-        break;
+        return redis.xrange(key, '-', '+');
       default:
-        values.type(key);
+        return Promise.resolve(type);
     }
-  });
-  const valueReplies = await values.exec();
+  };
   return new Map(
-    keys.map((key, index) => {
-      const value = pipelineResult<unknown>(valueReplies, index);
-      const type = types[index];
-      const ttl = pipelineResult<number>(metaReplies, index * 2 + 1);
-      return [key, { type, ttl, value: type === 'set' ? [...(value as string[])].sort() : value }];
-    }),
+    await Promise.all(
+      keys.map(async (key): Promise<[string, KeySnapshot]> => {
+        const [type, ttl] = await Promise.all([redis.type(key), redis.pttl(key)]);
+        return [key, { type, ttl, value: await read(key, type) }];
+      }),
+    ),
   );
 }
 
@@ -77,39 +63,40 @@ export class KeyspaceBaseline {
   ) {}
 
   static async take(redis: RedisClient, namespace: string): Promise<KeyspaceBaseline> {
-    const keys = await scanKeys(redis, `${globEscape(namespace)}*`);
-    const outside = (await scanKeys(redis, '*')).filter((key) => !key.startsWith(namespace));
+    const keys = await scanKeys(redis, namespace);
+    const outside = (await scanKeys(redis, '')).filter((key) => !key.startsWith(namespace));
     return new KeyspaceBaseline(namespace, await snapshotKeys(redis, keys), new Set(outside));
   }
 
   async problems(fuzzer: ApiFuzzer): Promise<string[]> {
     const { redis } = fuzzer.api;
-    const keys = await scanKeys(redis, `${globEscape(this.namespace)}*`);
+    const keys = await scanKeys(redis, this.namespace);
     const now = await snapshotKeys(redis, keys);
     const allowed = new Map([...fuzzer.allowedIds].map((id) => [fuzzer.hashKey(id), id]));
-    const index = fuzzer.indexKey;
+    const index = new Set(fuzzer.indexKeys);
     const problems: string[] = [];
     for (const [key, before] of this.namespaceKeys) {
-      if (allowed.has(key) || key === index) continue;
+      if (allowed.has(key) || index.has(key)) continue;
       if (!isDeepStrictEqual(now.get(key), before)) problems.push(`${key} changed: ${show(before)} -> ${show(now.get(key))}`);
     }
     for (const [key, after] of now) {
-      const expected = this.namespaceKeys.has(key) || allowed.has(key) || key === index;
+      const expected = this.namespaceKeys.has(key) || allowed.has(key) || index.has(key);
       if (!expected) problems.push(`unexpected key ${show(key)}: ${show(after)}`);
     }
     for (const [key, id] of allowed) problems.push(...this.allowedHashProblems(key, now.get(key), fuzzer.rows.get(id)));
-    problems.push(...this.indexProblems(fuzzer, now.get(index)));
-    const outside = (await scanKeys(redis, '*')).filter((key) => !key.startsWith(this.namespace));
+    problems.push(...this.indexProblems(fuzzer, now));
+    const outside = (await scanKeys(redis, '')).filter((key) => !key.startsWith(this.namespace));
     const created = outside.filter((key) => !this.outsideKeys.has(key));
-    // On a shared server (REDIS_URL), other suites create keys under their own "test:" namespaces meanwhile.
-    const shared = process.env['REDIS_URL'] !== undefined && process.env['REDIS_URL'] !== '';
+    // On a shared Redis (REDIS_URL, REDIS_CLUSTER_NODES), other suites create keys under their own
+    // "test:" namespaces meanwhile.
+    const shared = Boolean(process.env['REDIS_URL'] || process.env['REDIS_CLUSTER_NODES']);
     for (const key of created) {
       if (!shared || !key.startsWith('test:')) problems.push(`key ${show(key)} created outside the namespace`);
     }
     if (!shared) {
-      const dbsize = await redis.dbsize();
+      const size = await dbsize(redis);
       const scanned = keys.length + outside.length;
-      if (dbsize !== scanned) problems.push(`DBSIZE ${dbsize}, but ${scanned} keys scanned`);
+      if (size !== scanned) problems.push(`DBSIZE ${size}, but ${scanned} keys scanned`);
     }
     return problems;
   }
@@ -125,18 +112,23 @@ export class KeyspaceBaseline {
     return problems;
   }
 
-  private indexProblems(fuzzer: ApiFuzzer, after: KeySnapshot | undefined): string[] {
-    const key = fuzzer.indexKey;
-    const before = new Set((this.namespaceKeys.get(key)?.value as string[] | undefined) ?? []);
-    const members = new Set(after?.type === 'set' ? (after.value as string[]) : []);
+  /** The index sets (one, or a cluster's buckets) as a whole: ids may join by accepted pushes only. */
+  private indexProblems(fuzzer: ApiFuzzer, now: ReadonlyMap<string, KeySnapshot>): string[] {
     const problems: string[] = [];
-    if (after && (after.type !== 'set' || after.ttl !== -1)) problems.push(`${key} is a ${after.type} with ttl ${after.ttl}`);
-    for (const member of before) if (!members.has(member)) problems.push(`${show(member)} left ${key}`);
+    const before = new Set<string>();
+    const members = new Set<string>();
+    for (const key of fuzzer.indexKeys) {
+      for (const member of (this.namespaceKeys.get(key)?.value as string[] | undefined) ?? []) before.add(member);
+      const after = now.get(key);
+      if (after && (after.type !== 'set' || after.ttl !== -1)) problems.push(`${key} is a ${after.type} with ttl ${after.ttl}`);
+      if (after?.type === 'set') for (const member of after.value as string[]) members.add(member);
+    }
+    for (const member of before) if (!members.has(member)) problems.push(`${show(member)} left the index`);
     for (const member of members) {
       if (before.has(member) || fuzzer.allowedIds.has(member)) continue;
-      problems.push(`${show(member)} joined ${key} without an accepted push`);
+      problems.push(`${show(member)} joined the index without an accepted push`);
     }
-    for (const id of fuzzer.writtenIds) if (!members.has(id)) problems.push(`${show(id)} was written but is not in ${key}`);
+    for (const id of fuzzer.writtenIds) if (!members.has(id)) problems.push(`${show(id)} was written but is not in the index`);
     return problems;
   }
 }

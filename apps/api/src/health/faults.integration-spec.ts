@@ -1,3 +1,4 @@
+import { createRedisClient } from '@feature-store/core';
 import { type SpawnedRedis, eventually, spawnRedisServer } from '@feature-store/testing';
 import { type TestApi, startTestApi } from '../testing/test-api';
 
@@ -49,7 +50,7 @@ describe('the API when Redis fails', () => {
   });
 
   it('answers 503 before a slow Redis answers, instead of piling requests up', async () => {
-    const sleeper = api.redis.duplicate();
+    const sleeper = createRedisClient(redis.url);
     const sleeping = sleeper.call('DEBUG', 'SLEEP', '1.5');
     await new Promise((resolve) => setTimeout(resolve, 50));
     const started = Date.now();

@@ -34,10 +34,10 @@ export interface TestResponse {
 export async function startTestApi(env: Record<string, string> = {}, given?: TestRedis): Promise<TestApi> {
   const server = given ?? (await redisForTests());
   const namespace = uniqueNamespace('api');
-  const redis = createRedisClient(server.url);
+  const redis = createRedisClient(server.target);
   const store = new FeatureStore(redis, { registry: Registry.fromFile(REGISTRY_PATH), namespace });
   const app = await createApp(
-    loadApiConfig({ REDIS_URL: server.url, REGISTRY_PATH, KEY_NAMESPACE: namespace, LOG_LEVEL: 'warn', ...env }),
+    loadApiConfig({ ...server.env, REGISTRY_PATH, KEY_NAMESPACE: namespace, LOG_LEVEL: 'warn', ...env }),
   );
   const fastify = app.getHttpAdapter().getInstance();
   const api: TestApi = {

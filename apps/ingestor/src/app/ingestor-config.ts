@@ -1,9 +1,9 @@
-import { envInt, envNamespace, envRedisUrl, parseEnv } from '@feature-store/config';
+import { envInt, envNamespace, parseEnv, redisDurability, redisEnv, redisTarget } from '@feature-store/config';
 import { LOG_LEVELS, type PinoLevel } from '@feature-store/nest';
 import { z } from 'zod';
 
 const ingestorEnv = z.object({
-  REDIS_URL: envRedisUrl('redis://127.0.0.1:6379'),
+  ...redisEnv(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   REGISTRY_PATH: z.string().default('registry/features.yaml'),
   KEY_NAMESPACE: envNamespace(),
@@ -25,7 +25,10 @@ const ingestorEnv = z.object({
 });
 
 export interface IngestorConfig {
-  readonly redisUrl: string;
+  /** REDIS_URL, or the seed nodes of REDIS_CLUSTER_NODES (a Redis Cluster). */
+  readonly redisTarget: string | readonly string[];
+  /** Replicas each write waits for (REDIS_WAIT_REPLICAS, REDIS_WAIT_TIMEOUT_MS); none by default. */
+  readonly durability: { readonly replicas: number; readonly timeoutMs: number } | undefined;
   /** pino level of the JSON logs on stdout. */
   readonly logLevel: PinoLevel;
   readonly registryPath: string;
@@ -60,7 +63,8 @@ export const INGESTOR_CONFIG = Symbol('INGESTOR_CONFIG');
 export function loadIngestorConfig(env: NodeJS.ProcessEnv): IngestorConfig {
   const parsed = parseEnv(ingestorEnv, env);
   return {
-    redisUrl: parsed.REDIS_URL,
+    redisTarget: redisTarget(parsed, 'redis://127.0.0.1:6379'),
+    durability: redisDurability(parsed),
     logLevel: parsed.LOG_LEVEL,
     registryPath: parsed.REGISTRY_PATH,
     namespace: parsed.KEY_NAMESPACE,

@@ -14,7 +14,8 @@ export class IngestorModule {
       module: IngestorModule,
       imports: [
         FeatureStoreModule.forRoot({
-          redisUrl: config.redisUrl,
+          redisTarget: config.redisTarget,
+          durability: config.durability,
           registryPath: config.registryPath,
           namespace: config.namespace,
           redis: {

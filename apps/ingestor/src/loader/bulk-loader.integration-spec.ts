@@ -32,7 +32,7 @@ describe('BulkLoader on a real Redis', () => {
 
   beforeAll(async () => {
     server = await redisForTests();
-    redis = createRedisClient(server.url);
+    redis = createRedisClient(server.target);
     store = new FeatureStore(redis, { registry, namespace });
   });
 

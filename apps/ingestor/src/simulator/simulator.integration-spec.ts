@@ -13,12 +13,14 @@ const registry = Registry.fromFile(join(__dirname, '../../../../registry/feature
 describe('Simulator on a real Redis', () => {
   let server: TestRedis;
   let redis: RedisClient;
+  let store: FeatureStore;
   const namespace = uniqueNamespace('ingestor');
   const heartbeatFile = join(mkdtempSync(join(tmpdir(), 'ingestor-')), 'heartbeat');
 
   const simulator = (overrides: Partial<IngestorConfig> = {}) => {
     const config: IngestorConfig = {
-      redisUrl: server.url,
+      redisTarget: server.target,
+      durability: undefined,
       logLevel: 'warn',
       registryPath: '',
       namespace,
@@ -36,12 +38,13 @@ describe('Simulator on a real Redis', () => {
       metricsHost: '127.0.0.1',
       ...overrides,
     };
-    return new Simulator(new FeatureStore(redis, { registry, namespace }), config, new Heartbeat(config), new IngestorMetrics());
+    return new Simulator(store, config, new Heartbeat(config), new IngestorMetrics());
   };
 
   beforeAll(async () => {
     server = await redisForTests();
-    redis = createRedisClient(server.url);
+    redis = createRedisClient(server.target);
+    store = new FeatureStore(redis, { registry, namespace });
   });
 
   afterAll(async () => {
@@ -52,8 +55,8 @@ describe('Simulator on a real Redis', () => {
 
   it('seeds every id once, typed, and re-seeds nothing on restart', async () => {
     await expect(simulator().seed()).resolves.toEqual({ written: 1_200, present: 0 });
-    await expect(redis.scard(`${namespace}all_users`)).resolves.toBe(1_200);
-    const stored = await redis.hgetall(`${namespace}user:user01199:features`);
+    await expect(store.count('user')).resolves.toBe(1_200);
+    const stored = await redis.hgetall(store.keys.entityHash('user', 'user01199'));
     expect(Object.keys(stored).sort()).toEqual([
       '_t',
       'age',
@@ -64,9 +67,9 @@ describe('Simulator on a real Redis', () => {
     ]);
     expect(stored['age']).toMatch(/^\d+$/);
 
-    const before = await redis.hgetall(`${namespace}user:user00000:features`);
+    const before = await redis.hgetall(store.keys.entityHash('user', 'user00000'));
     await expect(simulator().seed()).resolves.toEqual({ written: 0, present: 1_200 });
-    await expect(redis.hgetall(`${namespace}user:user00000:features`)).resolves.toEqual(before);
+    await expect(redis.hgetall(store.keys.entityHash('user', 'user00000'))).resolves.toEqual(before);
     expect(Date.parse(readFileSync(heartbeatFile, 'utf8'))).toBeGreaterThan(Date.now() - 60_000);
   });
 
@@ -83,6 +86,6 @@ describe('Simulator on a real Redis', () => {
     // One batch of 50 random ids (some may repeat), then a pause that stop() cuts short.
     expect(updated.length).toBeGreaterThan(0);
     expect(updated.length).toBeLessThanOrEqual(50);
-    await expect(redis.scard(`${namespace}all_users`)).resolves.toBe(1_200);
+    await expect(store.count('user')).resolves.toBe(1_200);
   });
 });

@@ -1,5 +1,5 @@
 import { FeatureStore, type RedisClient, Registry, createRedisClient } from '@feature-store/core';
-import { eventually, spawnRedisServer, type TestRedis } from '@feature-store/testing';
+import { type SpawnedRedis, eventually, spawnRedisServer } from '@feature-store/testing';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +21,7 @@ const ROWS = 60_000;
  * is the newest row of each id, as if each row had been applied exactly once.
  */
 describe('ingestor consume: killed mid-stream and restarted', () => {
-  let server: TestRedis;
+  let server: SpawnedRedis;
   let redis: RedisClient;
   let store: FeatureStore;
   const dir = mkdtempSync(join(tmpdir(), 'consume-'));
@@ -33,7 +33,7 @@ describe('ingestor consume: killed mid-stream and restarted', () => {
       cwd: ROOT,
       env: {
         ...process.env,
-        REDIS_URL: server.url,
+        ...server.env,
         REGISTRY_PATH: registryPath,
         INGEST_STREAM_VIEWS: 'clicks',
         INGEST_METRICS_PORT: '0',

@@ -53,7 +53,7 @@ describe('ingestor consume across a Redis crash', () => {
     }
     const consumer = spawn(process.execPath, [MAIN, 'consume'], {
       cwd: ROOT,
-      env: { ...process.env, REDIS_URL: redis.url, REGISTRY_PATH: registryPath, INGEST_STREAM_VIEWS: 'clicks',
+      env: { ...process.env, ...redis.env, REGISTRY_PATH: registryPath, INGEST_STREAM_VIEWS: 'clicks',
         INGEST_METRICS_PORT: '0', LOG_LEVEL: 'warn' },
       stdio: 'ignore',
     });

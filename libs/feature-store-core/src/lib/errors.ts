@@ -16,6 +16,8 @@ export enum FeatureStoreErrorCode {
   CorruptValue = 'CORRUPT_VALUE',
   /** Redis answered a command with an error. */
   RedisError = 'REDIS_ERROR',
+  /** A write was applied, but fewer replicas than required acknowledged it (see `durability`). */
+  NotReplicated = 'NOT_REPLICATED',
 }
 
 /** Where in a request an error was found: the row index of a batch and the field name. */

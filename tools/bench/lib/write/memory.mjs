@@ -37,7 +37,7 @@ export async function bytesPerEntity(ctx, rows, sample, { withIndex }) {
     indexBytesPerEntity: null,
   };
   if (withIndex) {
-    const indexKey = keys.entityIndex(ENTITY);
+    const indexKey = keys.entityIndexes(ENTITY)[0];
     const [indexBytes, indexEncoding] = await Promise.all([redis.memory('USAGE', indexKey, 'SAMPLES', 0), redis.object('ENCODING', indexKey)]);
     Object.assign(result, { indexBytes, indexEncoding, indexBytesPerEntity: indexBytes / rows.length });
   }

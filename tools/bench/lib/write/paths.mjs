@@ -234,7 +234,7 @@ export async function verifyStored(ctx, rows) {
   const { redis, keys } = ctx;
   const last = rows.at(-1);
   const [indexed, stored, deadLetters] = await Promise.all([
-    redis.scard(keys.entityIndex(ENTITY)),
+    redis.scard(keys.entityIndexes(ENTITY)[0]),
     redis.hgetall(keys.entityHash(ENTITY, last.id)),
     redis.exists(keys.deadLetter(VIEW)),
   ]);

@@ -1,4 +1,4 @@
-import { createKeySchema, eventTimeField } from './key-schema';
+import { INDEX_BUCKETS, createKeySchema, eventTimeField } from './key-schema';
 
 describe('key schema', () => {
   it.each([
@@ -17,7 +17,31 @@ describe('key schema', () => {
     ['', 'merchant', 'all_merchants'],
     ['t1:', 'user', 't1:all_users'],
   ])('namespace %j, entity %s -> index %s', (namespace, entity, expected) => {
-    expect(createKeySchema(namespace).entityIndex(entity)).toBe(expected);
+    const keys = createKeySchema(namespace);
+    expect(keys.entityIndexes(entity)).toEqual([expected]);
+    expect(keys.entityIndexOf(entity, 'user00001')).toBe(expected);
+  });
+
+  it.each([
+    ['', 'user', 'all_users:{'],
+    ['t1:', 'merchant', 't1:all_merchants:{'],
+  ])('cluster: namespace %j, entity %s -> %s<n>} index buckets', (namespace, entity, prefix) => {
+    const buckets = createKeySchema(namespace, { cluster: true }).entityIndexes(entity);
+    expect(buckets).toEqual(Array.from({ length: INDEX_BUCKETS }, (_, n) => `${prefix}${n}}`));
+  });
+
+  it('cluster: spreads ids over every index bucket', () => {
+    const keys = createKeySchema('', { cluster: true });
+    const ids = Array.from({ length: 1_000 }, (_, n) => `user${n}`);
+    const used = new Set(ids.map((id) => keys.entityIndexOf('user', id)));
+    expect(used).toEqual(new Set(keys.entityIndexes('user')));
+  });
+
+  it('cluster: hash keys keep the single-node names; a view\'s two streams share one hash tag', () => {
+    const keys = createKeySchema('t1:', { cluster: true });
+    expect(keys.entityHash('user', 'u1')).toBe('t1:user:u1:features');
+    expect(keys.stream('risk')).toBe('t1:stream:{risk}');
+    expect(keys.deadLetter('risk')).toBe('t1:stream:{risk}:dead-letter');
   });
 
   it.each([

@@ -1,16 +1,20 @@
 --[[
   Writes rows of one feature view, each unless the row already stored for that view is newer (last
-  write wins by event time; an equal event time writes), then records the ids written in the
-  entity's index set and, when the entity has a ttl, sets each hash written to expire. Each
+  write wins by event time; an equal event time writes), then (single server) records the ids
+  written in the entity's index set and, when the entity has a ttl, sets each hash written to
+  expire. Each
   row's compare and write happen in this one script, so concurrent writers cannot reorder rows;
   rows of the same id are applied in order.
 
   Input:
     KEYS[1 .. n]   entity hashes of the n rows, in row order   <ns><entity>:<id>:features
-    KEYS[n + 1]    entity index set                            <ns>all_<entity>s
+    KEYS[n + 1]    entity index set, only when ARGV[3] is 1    <ns>all_<entity>s
+                   (on a Redis Cluster the hashes of one call share a slot and the caller adds
+                   the ids to the index buckets beforehand: ARGV[3] is 0, no index key)
 
     ARGV[1]  event-time field of the view, "_ts:<view>"
     ARGV[2]  ttl of the hashes in milliseconds, refreshed by each write; 0 for none
+    ARGV[3]  1: the last key is the index set; 0: there is none
     then, for each row in order:
       id, event time (epoch ms, integer), s, f1, v1 .. fs, vs (features to set),
       d, g1 .. gd (features to delete: written as null)
@@ -21,10 +25,11 @@
 ]]
 local ts_field = ARGV[1]
 local ttl = ARGV[2]
-local index_key = KEYS[#KEYS]
+local with_index = ARGV[3] == '1'
+local rows = with_index and #KEYS - 1 or #KEYS
 local written = {}
-local a = 3
-for i = 1, #KEYS - 1 do
+local a = 4
+for i = 1, rows do
   local id, ts = ARGV[a], ARGV[a + 1]
   local set_count = tonumber(ARGV[a + 2])
   local set_from, set_to = a + 3, a + 2 + 2 * set_count
@@ -44,7 +49,7 @@ for i = 1, #KEYS - 1 do
     written[#written + 1] = id
   end
 end
-if #written > 0 then
-  redis.call('SADD', index_key, unpack(written))
+if with_index and #written > 0 then
+  redis.call('SADD', KEYS[#KEYS], unpack(written))
 end
 return #written

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Redis, Result } from 'ioredis';
+import type { Result } from 'ioredis';
+import type { RedisClient } from './create-redis-client';
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
@@ -32,7 +33,7 @@ function source(file: string): string {
 }
 
 /** Registers the library's scripts on a client (EVALSHA, falling back to EVAL once per script). */
-export function defineScripts(redis: Redis): void {
+export function defineScripts(redis: RedisClient): void {
   if (defined.has(redis)) return;
   for (const script of SCRIPTS) {
     redis.defineCommand(script.command, { numberOfKeys: script.numberOfKeys, lua: source(script.file) });
@@ -40,4 +41,4 @@ export function defineScripts(redis: Redis): void {
   defined.add(redis);
 }
 
-const defined = new WeakSet<Redis>();
+const defined = new WeakSet<RedisClient>();

@@ -21,7 +21,7 @@ describe('FeatureStore on a real Redis', () => {
 
   beforeAll(async () => {
     server = await redisForTests();
-    redis = createRedisClient(server.url);
+    redis = createRedisClient(server.target);
     store = new FeatureStore(redis, { registry, namespace });
   });
 
@@ -65,7 +65,8 @@ describe('FeatureStore on a real Redis', () => {
       '_ts:user_profile': '1000',
       '_ts:user_activity': '2000',
     });
-    await expect(redis.smembers(`${namespace}all_users`)).resolves.toEqual(expect.arrayContaining(['u1', 'u2']));
+    for (const id of ['u1', 'u2']) await expect(redis.sismember(store.keys.entityIndexOf('user', id), id)).resolves.toBe(1);
+    await expect(store.known('user', ['u2', 'nobody', 'u1'])).resolves.toEqual([true, false, true]);
   });
 
   it('writes the same features as JSON text, for every type, as the object read', async () => {
@@ -234,7 +235,7 @@ describe('FeatureStore on a real Redis', () => {
   });
 
   it('turns Redis failures into REDIS_ERROR', async () => {
-    const closed = createRedisClient(server.url, { lazyConnect: true, failFastWhenDisconnected: true });
+    const closed = createRedisClient(server.target, { lazyConnect: true, failFastWhenDisconnected: true });
     const offline = new FeatureStore(closed, { registry, namespace });
     closed.disconnect();
     await expect(offline.get('user', 'u1')).rejects.toMatchObject({ code: FeatureStoreErrorCode.RedisError });

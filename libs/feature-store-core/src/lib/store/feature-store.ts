@@ -1,6 +1,9 @@
-import type { Redis } from 'ioredis';
+import calculateSlot from 'cluster-key-slot';
+import type { ChainableCommander, Cluster } from 'ioredis';
 import { FeatureStoreError, atRow } from '../errors';
 import { type KeySchema, createKeySchema } from '../keys/key-schema';
+import { type Durability, checkReplicated, sendPerNode } from '../redis/cluster-batch';
+import type { RedisClient } from '../redis/create-redis-client';
 import { pipelineReply, redisCall } from '../redis/redis-call';
 import { defineScripts } from '../redis/scripts';
 import type { Registry } from '../registry/registry';
@@ -20,6 +23,13 @@ export interface FeatureStoreOptions {
   readonly namespace?: string;
   /** Current time in epoch ms, for `max_age` expiry on reads; `Date.now` by default. */
   readonly clock?: () => number;
+  /**
+   * Writes are acknowledged only once `replicas` replicas of each master written have them
+   * (`WAIT replicas timeoutMs` after each write's commands); otherwise the write fails with
+   * `NOT_REPLICATED` (it was applied on the master and may be lost if that master fails before
+   * its replicas catch up; writing it again is harmless). Off by default.
+   */
+  readonly durability?: Durability;
 }
 
 export interface ReadOptions {
@@ -48,25 +58,32 @@ export interface WriteResult {
 }
 
 /**
- * Reads and writes the features of the registry's entities in Redis.
+ * Reads and writes the features of the registry's entities in Redis, a single server or a Redis
+ * Cluster (the client decides; the cluster layout is described in `KeySchema`).
  *
- * Reads cost one round trip whatever their size (HMGET, pipelined for batches). Writes validate
- * every row first, then apply each row atomically with last-write-wins by event time.
- * Errors are `FeatureStoreError`s; the store never logs.
+ * Reads cost one round trip whatever their size (one script call for a batch on a single server;
+ * one pipeline per master on a cluster). Writes validate every row first, then apply each row
+ * atomically with last-write-wins by event time. Errors are `FeatureStoreError`s; the store never
+ * logs.
  */
 export class FeatureStore {
   readonly registry: Registry;
   readonly keys: KeySchema;
   private readonly fullPlans = new Map<string, ReadPlan>();
   private readonly clock: () => number;
+  private readonly durability: Durability | undefined;
+  /** The client when it is a Redis Cluster's. */
+  private readonly cluster: Cluster | null;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     options: FeatureStoreOptions,
   ) {
     this.registry = options.registry;
-    this.keys = createKeySchema(options.namespace);
+    this.cluster = redis.isCluster ? (redis as Cluster) : null;
+    this.keys = createKeySchema(options.namespace, { cluster: this.cluster !== null });
     this.clock = options.clock ?? Date.now;
+    this.durability = options.durability;
     defineScripts(redis);
   }
 
@@ -80,8 +97,9 @@ export class FeatureStore {
   }
 
   /**
-   * Features of many ids in one round trip and one command (a script reading every hash), in
-   * request order; null for unknown ids.
+   * Features of many ids in one round trip, in request order; null for unknown ids. On a single
+   * server one command (a script reading every hash); on a cluster one pipeline of HMGETs per
+   * master, in parallel.
    * @throws FeatureStoreError as `get`; `INVALID_ID` carries the index of the bad id as `row`.
    */
   async getMany(entityName: string, ids: readonly string[], options: ReadOptions = {}): Promise<(EntityRecord | null)[]> {
@@ -109,10 +127,11 @@ export class FeatureStore {
   }
 
   /**
-   * Validates every row against the view, then writes them in one pipelined round trip. Each row
-   * is applied atomically unless the stored row of the view has a newer event time (then it
-   * counts as stale); the id joins the entity's index set.
-   * @throws FeatureStoreError `UNKNOWN_VIEW`, `INVALID_ROW` / `INVALID_ID` (nothing written), `REDIS_ERROR`
+   * Validates every row against the view, then writes them in one pipelined round trip (two on a
+   * cluster: the index first). Each row is applied atomically unless the stored row of the view
+   * has a newer event time (then it counts as stale); the id joins the entity's index.
+   * @throws FeatureStoreError `UNKNOWN_VIEW`, `INVALID_ROW` / `INVALID_ID` (nothing written), `REDIS_ERROR`,
+   *   `NOT_REPLICATED` (with `durability`)
    */
   async write(viewName: string, rows: readonly WriteRow[]): Promise<WriteResult> {
     const view = this.registry.view(viewName);
@@ -167,18 +186,30 @@ export class FeatureStore {
     return new StreamConsumer(this, this.redis, options);
   }
 
-  /** Which of `ids` are in the entity's index set, in order. */
+  /** Which of `ids` are in the entity's index, in order. */
   async known(entityName: string, ids: readonly string[]): Promise<boolean[]> {
     const entity = this.registry.entity(entityName);
-    if (ids.length === 0) return [];
-    const reply = await redisCall(() => this.redis.smismember(this.keys.entityIndex(entity.name), ...ids));
-    return reply.map((member) => member === 1);
+    const bySet = new Map<string, number[]>();
+    ids.forEach((id, index) => {
+      const key = this.keys.entityIndexOf(entity.name, id);
+      if (bySet.has(key)) bySet.get(key)!.push(index);
+      else bySet.set(key, [index]);
+    });
+    const known = new Array<boolean>(ids.length);
+    await Promise.all(
+      [...bySet].map(async ([key, indexes]) => {
+        const reply = await redisCall(() => this.redis.smismember(key, ...indexes.map((index) => ids[index]!)));
+        indexes.forEach((index, position) => (known[index] = reply[position] === 1));
+      }),
+    );
+    return known;
   }
 
-  /** Number of ids in the entity's index set. */
+  /** Number of ids in the entity's index. */
   async count(entityName: string): Promise<number> {
     const entity = this.registry.entity(entityName);
-    return redisCall(() => this.redis.scard(this.keys.entityIndex(entity.name)));
+    const counts = await Promise.all(this.keys.entityIndexes(entity.name).map((key) => redisCall(() => this.redis.scard(key))));
+    return counts.reduce((sum, count) => sum + count, 0);
   }
 
   /** Resolves when Redis answers a PING. */
@@ -189,26 +220,71 @@ export class FeatureStore {
   /** Writes encoded rows: WRITE_CHUNK rows per script call, the calls pipelined in one round trip. */
   private async apply(entity: EntityDefinition, view: ViewDefinition, encoded: readonly EncodedRow[]): Promise<WriteResult> {
     if (encoded.length === 0) return { written: 0, stale: 0 };
+    if (this.cluster) return this.applyOnCluster(this.cluster, entity, view, encoded);
     // Chunks of WRITE_CHUNK rows, one script call each, pipelined: one round trip, few commands,
     // and no single call holds Redis long enough to delay readers.
     const pipeline = this.redis.pipeline();
-    const head = [view.eventTimeField, entity.ttlMs ?? 0];
-    const indexKey = this.keys.entityIndex(entity.name);
+    const indexKey = this.keys.entityIndexOf(entity.name, '');
+    const calls = Math.ceil(encoded.length / WRITE_CHUNK);
     for (let start = 0; start < encoded.length; start += WRITE_CHUNK) {
-      const chunk = encoded.slice(start, start + WRITE_CHUNK);
-      const keys = chunk.map((row) => this.keys.entityHash(entity.name, row.id));
-      const args: (string | number)[] = [...head];
-      for (const row of chunk) {
-        args.push(row.id, row.eventTimeMs, row.set.length / 2, ...row.set, row.unset.length, ...row.unset);
-      }
+      const { keys, args } = this.writeCall(entity, view, encoded.slice(start, start + WRITE_CHUNK), true);
       pipeline.fsWriteRows(keys.length + 1, ...keys, indexKey, ...args);
     }
+    if (this.durability) pipeline.wait(this.durability.replicas, this.durability.timeoutMs);
     const replies = await redisCall(() => pipeline.exec());
     let written = 0;
-    for (let index = 0; index < Math.ceil(encoded.length / WRITE_CHUNK); index++) {
-      written += pipelineReply<number>(replies, index);
-    }
+    for (let index = 0; index < calls; index++) written += pipelineReply<number>(replies, index);
+    if (this.durability) checkReplicated(pipelineReply<number>(replies, calls), this.durability);
     return { written, stale: encoded.length - written };
+  }
+
+  /**
+   * A script call may only touch keys of one slot: rows are grouped by the slot of their hash (in
+   * row order, so rows of one id still apply in order), one call per group of up to WRITE_CHUNK
+   * rows, sent per master. The ids join their index buckets first, so the index is a superset of
+   * the hashes: an id may be listed whose write was stale or failed, never a hash without its id.
+   */
+  private async applyOnCluster(
+    cluster: Cluster,
+    entity: EntityDefinition,
+    view: ViewDefinition,
+    encoded: readonly EncodedRow[],
+  ): Promise<WriteResult> {
+    const byIndex = new Map<string, string[]>();
+    const bySlot = new Map<number, EncodedRow[]>();
+    for (const row of encoded) {
+      const indexKey = this.keys.entityIndexOf(entity.name, row.id);
+      if (byIndex.has(indexKey)) byIndex.get(indexKey)!.push(row.id);
+      else byIndex.set(indexKey, [row.id]);
+      const slot = calculateSlot(this.keys.entityHash(entity.name, row.id));
+      if (bySlot.has(slot)) bySlot.get(slot)!.push(row);
+      else bySlot.set(slot, [row]);
+    }
+    await Promise.all([...byIndex].map(([key, ids]) => redisCall(() => cluster.sadd(key, ...ids))));
+    const calls = [...bySlot.values()].flatMap((rows) => {
+      const chunks = [];
+      for (let start = 0; start < rows.length; start += WRITE_CHUNK) {
+        const { keys, args } = this.writeCall(entity, view, rows.slice(start, start + WRITE_CHUNK), false);
+        chunks.push({
+          key: keys[0]!,
+          queue: (pipeline: ChainableCommander) => pipeline.fsWriteRows(keys.length, ...keys, ...args),
+          alone: () => cluster.fsWriteRows(keys.length, ...keys, ...args),
+        });
+      }
+      return chunks;
+    });
+    const written = (await sendPerNode(cluster, calls, this.durability)).reduce((sum, count) => sum + count, 0);
+    return { written, stale: encoded.length - written };
+  }
+
+  /** Keys and arguments of one write script call (see lua/write-rows-n.lua). */
+  private writeCall(entity: EntityDefinition, view: ViewDefinition, rows: readonly EncodedRow[], withIndex: boolean) {
+    const keys = rows.map((row) => this.keys.entityHash(entity.name, row.id));
+    const args: (string | number)[] = [view.eventTimeField, entity.ttlMs ?? 0, withIndex ? 1 : 0];
+    for (const row of rows) {
+      args.push(row.id, row.eventTimeMs, row.set.length / 2, ...row.set, row.unset.length, ...row.unset);
+    }
+    return { keys, args };
   }
 
   /** One HMGET of the plan's fields. */
@@ -229,6 +305,18 @@ export class FeatureStore {
     ids.forEach((id, index) => atRow(index, `ids[${index}]`, () => validateId(plan.entity, id)));
     if (ids.length === 0) return { plan, reply: [] };
     const keys = ids.map((id) => this.keys.entityHash(plan.entity.name, id));
+    if (this.cluster) {
+      const cluster = this.cluster;
+      const hashes = await sendPerNode<(string | null)[]>(
+        cluster,
+        keys.map((key) => ({
+          key,
+          queue: (pipeline) => pipeline.hmget(key, ...plan.fields),
+          alone: () => cluster.hmget(key, ...plan.fields),
+        })),
+      );
+      return { plan, reply: hashes.flat() };
+    }
     const json = await redisCall(() => this.redis.fsReadHashes(keys.length, ...keys, ...plan.fields));
     return { plan, reply: JSON.parse(json) as (string | false)[] };
   }

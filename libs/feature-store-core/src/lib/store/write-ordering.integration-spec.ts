@@ -30,7 +30,7 @@ describe('write ordering, expiry and ttl on a real Redis', () => {
   const clients: RedisClient[] = [];
   const namespace = uniqueNamespace('ordering');
   const storeOn = (clock?: () => number) => {
-    const client = createRedisClient(server.url);
+    const client = createRedisClient(server.target);
     clients.push(client);
     return new FeatureStore(client, clock ? { registry, namespace, clock } : { registry, namespace });
   };

@@ -34,7 +34,7 @@ describe('stream ingestion on a real Redis', () => {
 
   beforeAll(async () => {
     server = await redisForTests();
-    redis = createRedisClient(server.url);
+    redis = createRedisClient(server.target);
     store = new FeatureStore(redis, { registry, namespace });
   });
 

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import { type RedisClient, queueingDuplicate } from '../redis/create-redis-client';
 import { pipelineReply, redisCall, toRedisError } from '../redis/redis-call';
 import type { FeatureStore } from '../store/feature-store';
 import type { WriteRow } from '../store/row-encoder';
@@ -54,7 +54,7 @@ export class StreamConsumer {
   private readonly streamKey: string;
   private readonly deadLetterKey: string;
   /** Blocking reads get their own connection, so they never delay writes. */
-  private readonly reader: Redis;
+  private readonly reader: RedisClient;
   private ownPendingFirst = true;
   /** A read of new entries started while the previous batch was written; it never rejects. */
   private prefetched: Promise<{ entries: Entry[] } | { error: unknown }> | null = null;
@@ -64,7 +64,7 @@ export class StreamConsumer {
 
   constructor(
     private readonly store: FeatureStore,
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly options: StreamConsumerOptions,
   ) {
     const view = store.registry.view(options.view);
@@ -76,7 +76,7 @@ export class StreamConsumer {
     this.deadLetterKey = store.keys.deadLetter(view.name);
     // Its commands wait for the connection rather than failing before it is ready; at most one
     // (a bounded blocking read) is ever queued.
-    this.reader = redis.duplicate({ enableOfflineQueue: true });
+    this.reader = queueingDuplicate(redis);
   }
 
   /** Creates the stream and the group when missing; a new group starts at the stream's beginning. */
