@@ -1,0 +1,268 @@
+#!/usr/bin/env node
+// A local Redis Cluster of M masters x R replicas (default 3 x 1) on free ports, for tests, CI and
+// benchmarks. Each node is a detached `redis-server` keeping nothing on disk but its nodes.conf and
+// redis.log (in DIR/<port>); DIR/cluster.json lists the nodes' ports, pids and roles.
+//   node tools/cluster/cluster.mjs start [--masters 3] [--replicas 1] [--dir DIR] [--json]
+//     starts it and leaves it running; the last stdout line is REDIS_CLUSTER_NODES=<masters>
+//     (with --json: the content of cluster.json). DIR defaults to a new temporary folder.
+//   node tools/cluster/cluster.mjs stop --dir DIR
+//     stops the nodes listed in DIR/cluster.json and removes DIR.
+//   node tools/cluster/cluster.mjs run [--masters 3] [--replicas 1] -- <command> [args...]
+//     starts one, runs the command with REDIS_CLUSTER_NODES set (its own progress goes to stderr),
+//     stops it and exits with the command's code. Ctrl-C or SIGTERM goes to the command.
+// A start that fails, or is interrupted, stops the nodes it started and exits 1 (130 on Ctrl-C).
+// As a module: `startCluster({ masters, replicas, dir })` -> `{ dir, nodes, seeds }`, `stopCluster(dir)`.
+import { execFile, spawn } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { constants, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs, promisify } from 'node:util';
+import { Redis } from 'ioredis';
+
+const HOST = '127.0.0.1';
+const READY_TIMEOUT_MS = 20_000;
+const STOP_TIMEOUT_MS = 5_000;
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const address = (port) => `${HOST}:${port}`;
+
+function checkCounts(masters, replicas) {
+  if (!Number.isInteger(masters) || masters < 3) throw new RangeError('--masters must be an integer of at least 3');
+  if (!Number.isInteger(replicas) || replicas < 0) throw new RangeError('--replicas must be an integer of at least 0');
+}
+
+const isFree = (port) =>
+  new Promise((resolve) => {
+    const server = createServer().once('error', () => resolve(false));
+    server.listen(port, HOST, () => server.close(() => resolve(true)));
+  });
+
+/** `count` ports P with P and P + 10000 (its cluster bus) free, all below Linux's ephemeral range. */
+async function freePorts(count) {
+  const ports = [];
+  for (let attempt = 0; attempt < 1_000 && ports.length < count; attempt++) {
+    const port = 10_000 + Math.floor(Math.random() * 12_768);
+    const clashes = ports.some((other) => [0, 10_000].includes(Math.abs(other - port)));
+    if (!clashes && (await isFree(port)) && (await isFree(port + 10_000))) ports.push(port);
+  }
+  if (ports.length < count) throw new Error(`found no ${count} free port pairs (P, P + 10000)`);
+  return ports;
+}
+
+/**
+ * Sends `signal` (0: none, to test) to a node's pid when that still is the redis-server on the node's
+ * port (Linux: a zombie, or a pid reused by another process, is not); whether it was.
+ */
+function signalNode({ pid, port }, signal) {
+  try {
+    if (existsSync('/proc/self') && !readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(String(port))) return false;
+    process.kill(pid, signal);
+    return true;
+  } catch {
+    return false; // no such process (ESRCH, or its /proc entry gone), or another user's (EPERM): not our node
+  }
+}
+
+/** One command on one node over a fresh connection; rejects when the node does not answer. */
+async function ask(port, ...command) {
+  const options = { host: HOST, port, lazyConnect: true, connectTimeout: 1_000, commandTimeout: 1_000, retryStrategy: () => null };
+  const client = new Redis(options);
+  client.on('error', () => undefined); // the outcome is read from connect()/call() below
+  try {
+    await client.connect();
+    return String(await client.call(...command));
+  } finally {
+    client.disconnect();
+  }
+}
+
+const field = (info, name) => new RegExp(`^${name}:(.*?)\\r?$`, 'm').exec(info)?.[1];
+
+/** What `check` reports for each node that is not there yet (a node that does not answer is not). */
+const pending = async (ports, check) =>
+  (await Promise.all(ports.map((port) => check(port).catch(() => `${address(port)} (no answer)`)))).filter(Boolean);
+
+/** Polls `missing` (what is not there yet) until it is empty; fails on a dead node or at the deadline. */
+async function waitFor(what, deadline, deaths, missing) {
+  for (;;) {
+    if (deaths.length > 0) throw new Error(deaths[0]());
+    const left = await missing();
+    if (left.length === 0) return;
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${READY_TIMEOUT_MS / 1000} s waiting for ${what}; not yet: ${left.join(', ')}`);
+    }
+    await sleep(50);
+  }
+}
+
+const lastLine = (file) => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').at(-1) : '');
+const writeState = (dir, state) => writeFileSync(join(dir, 'cluster.json'), `${JSON.stringify(state, null, 2)}\n`);
+
+/** Starts one detached redis-server per port; `deaths` gets, for each that ends, a function saying why. */
+function spawnNodes(dir, ports, deaths) {
+  return ports.map((port) => {
+    const nodeDir = join(dir, String(port));
+    mkdirSync(nodeDir);
+    const log = openSync(join(nodeDir, 'redis.log'), 'a');
+    const args = ['--port', String(port), '--bind', HOST, '--cluster-enabled', 'yes', '--cluster-config-file', `nodes-${port}.conf`,
+      '--cluster-node-timeout', '1000', '--cluster-replica-validity-factor', '0', '--repl-diskless-sync', 'yes',
+      '--repl-diskless-sync-delay', '0', '--save', '', '--appendonly', 'no', '--dir', nodeDir, '--daemonize', 'no'];
+    const child = spawn('redis-server', args, { detached: true, stdio: ['ignore', log, log] });
+    closeSync(log);
+    child.unref(); // the nodes outlive this process: `stop` ends them
+    // Called when reported, before `stop` removes DIR: the last line of the node's log says why it ended.
+    child.once('error', (error) => deaths.push(() => `cannot start redis-server: ${error.message}`));
+    child.once('exit', (code, signal) =>
+      deaths.push(() => `redis-server on port ${port} exited (${signal ?? `code ${code}`}): ${lastLine(join(nodeDir, 'redis.log'))}`),
+    );
+    return { port, pid: child.pid };
+  });
+}
+
+/** What keeps one node from being ready (false: nothing); records its role. */
+async function notReady(port, roles) {
+  const state = field(await ask(port, 'CLUSTER', 'INFO'), 'cluster_state');
+  const replication = await ask(port, 'INFO', 'replication');
+  roles.set(port, field(replication, 'role') === 'slave' ? 'replica' : 'master');
+  if (state !== 'ok') return `${address(port)} (cluster_state:${state})`;
+  const link = field(replication, 'master_link_status');
+  return roles.get(port) === 'replica' && link !== 'up' && `${address(port)} (master_link_status:${link})`;
+}
+
+/** Starts the cluster and resolves once every node has cluster_state:ok and every replica its master link up. */
+export async function startCluster({ masters = 3, replicas = 1, dir = mkdtempSync(join(tmpdir(), 'redis-cluster-')) } = {}) {
+  checkCounts(masters, replicas);
+  mkdirSync(dir, { recursive: true });
+  if (existsSync(join(dir, 'cluster.json'))) throw new Error(`${dir} already holds a cluster: stop it first`);
+  writeState(dir, { nodes: [], seeds: [] }); // from here on, `stop` cleans up whatever is started
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  const deaths = [];
+  try {
+    const ports = await freePorts(masters * (1 + replicas));
+    const nodes = spawnNodes(dir, ports, deaths);
+    writeState(dir, { nodes, seeds: [] }); // at once, so that `stop` finds every pid
+    await waitFor('every node to answer PING', deadline, deaths, () =>
+      pending(ports, async (port) => (await ask(port, 'PING')) !== 'PONG' && address(port)),
+    );
+    const create = ['--cluster', 'create', ...ports.map(address), '--cluster-replicas', String(replicas), '--cluster-yes'];
+    await promisify(execFile)('redis-cli', create, { timeout: Math.max(deadline - Date.now(), 1) }).catch((error) => {
+      throw new Error(`redis-cli --cluster create failed: ${`${error.stdout ?? ''}${error.stderr ?? ''}`.trim() || error.message}`);
+    });
+    const roles = new Map();
+    await waitFor('cluster_state:ok on every node and master_link_status:up on every replica', deadline, deaths, () =>
+      pending(ports, (port) => notReady(port, roles)),
+    );
+    const state = {
+      nodes: nodes.map((node) => ({ ...node, role: roles.get(node.port) })),
+      seeds: ports.filter((port) => roles.get(port) === 'master').map(address),
+    };
+    writeState(dir, state);
+    return { dir, ...state };
+  } catch (error) {
+    await stopCluster(dir);
+    throw error;
+  }
+}
+
+/**
+ * Stops the nodes listed in DIR/cluster.json (SIGTERM, then SIGKILL after 5 s) and removes DIR;
+ * resolves with the number of nodes that were running. A DIR without cluster.json is left alone.
+ */
+export async function stopCluster(dir) {
+  const file = join(dir, 'cluster.json');
+  if (!existsSync(file)) return 0;
+  const { nodes } = JSON.parse(readFileSync(file, 'utf8'));
+  const live = () => nodes.filter((node) => signalNode(node, 0));
+  const signal = (name) => nodes.forEach((node) => signalNode(node, name));
+  const gone = async (ms) => {
+    for (const deadline = Date.now() + ms; live().length > 0 && Date.now() < deadline; ) await sleep(25);
+    return live().length === 0;
+  };
+  const count = live().length;
+  signal('SIGTERM');
+  if (!(await gone(STOP_TIMEOUT_MS))) {
+    signal('SIGKILL');
+    if (!(await gone(1_000))) throw new Error(`still running after SIGKILL: pids ${live().map(({ pid }) => pid).join(', ')}`);
+  }
+  rmSync(dir, { recursive: true, force: true });
+  return count;
+}
+
+// ---- command line ----
+
+const USAGE = `usage:
+  node tools/cluster/cluster.mjs start [--masters 3] [--replicas 1] [--dir DIR] [--json]
+  node tools/cluster/cluster.mjs stop --dir DIR
+  node tools/cluster/cluster.mjs run [--masters 3] [--replicas 1] -- <command> [args...]`;
+
+const size = { masters: { type: 'string', default: '3' }, replicas: { type: 'string', default: '1' } };
+const OPTIONS = {
+  start: { ...size, dir: { type: 'string' }, json: { type: 'boolean', default: false } },
+  stop: { dir: { type: 'string' } },
+  run: size,
+};
+
+/** The command and its options; throws on anything else. */
+function parse([name, ...args]) {
+  if (!Object.hasOwn(OPTIONS, name ?? '')) throw new Error(name ? `unknown command "${name}"` : 'no command given');
+  const split = args.indexOf('--');
+  const { values } = parseArgs({ args: split === -1 ? args : args.slice(0, split), options: OPTIONS[name], strict: true });
+  const request = { name, ...values, command: split === -1 ? [] : args.slice(split + 1) };
+  if (name === 'stop' && !values.dir) throw new Error('stop needs --dir DIR');
+  if (name === 'run' && request.command.length === 0) throw new Error('run needs a command after --');
+  if (name === 'stop') return request;
+  checkCounts(Number(values.masters), Number(values.replicas));
+  return { ...request, masters: Number(values.masters), replicas: Number(values.replicas) };
+}
+
+async function main(argv) {
+  let request;
+  try {
+    request = parse(argv);
+  } catch (error) {
+    console.error(`[cluster] ${error.message}\n${USAGE}`);
+    return 2;
+  }
+  if (request.name === 'stop') {
+    const stopped = await stopCluster(request.dir);
+    console.log(`[cluster] stopped ${stopped} running node(s) of ${request.dir}`);
+    return 0;
+  }
+  const { masters, replicas } = request;
+  const dir = request.dir ?? mkdtempSync(join(tmpdir(), 'redis-cluster-'));
+  const log = (line) => (request.name === 'run' ? console.error : console.log)(`[cluster] ${line}`);
+  // Ctrl-C or SIGTERM while starting: stop what is started. While `run`'s command runs: forward it.
+  let onSignal = (signal) => void stopCluster(dir).finally(() => process.exit(128 + constants.signals[signal]));
+  process.on('SIGINT', (signal) => onSignal(signal)).on('SIGTERM', (signal) => onSignal(signal));
+  log(`starting ${masters} masters x ${replicas} replicas in ${dir}`);
+  const started = Date.now();
+  const cluster = await startCluster({ masters, replicas, dir });
+  log(`ready in ${Date.now() - started} ms: masters ${cluster.seeds.join(', ')}`);
+  if (request.name === 'start') {
+    log(`stop it with: node tools/cluster/cluster.mjs stop --dir ${dir}`);
+    const { nodes, seeds } = cluster;
+    console.log(request.json ? JSON.stringify({ nodes, seeds }) : `REDIS_CLUSTER_NODES=${seeds.join(',')}`);
+    return 0;
+  }
+  const [command, ...args] = request.command;
+  const env = { ...process.env, REDIS_CLUSTER_NODES: cluster.seeds.join(',') };
+  const child = spawn(command, args, { stdio: 'inherit', env });
+  onSignal = (signal) => child.kill(signal);
+  const code = await new Promise((resolve) => {
+    child.once('error', (error) => {
+      console.error(`[cluster] cannot run ${command}: ${error.message}`);
+      resolve(127);
+    });
+    child.once('exit', (exitCode, signal) => resolve(exitCode ?? 128 + constants.signals[signal]));
+  });
+  await stopCluster(dir);
+  return code;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await main(process.argv.slice(2)).catch((error) => {
+    console.error(`[cluster] ${error.message}`); // startCluster has stopped what it started
+    return 1;
+  });
+}
