@@ -160,12 +160,25 @@ describe('Dockerfiles', () => {
 
 type Build = string | { context?: string; dockerfile?: string };
 
+interface Service {
+  build?: Build;
+  image?: string;
+  profiles?: string[];
+  depends_on?: string[] | Record<string, { condition: string }>;
+  environment?: string[] | Record<string, string | number>;
+  entrypoint?: string | string[];
+  command?: string | string[];
+  hostname?: string;
+  volumes?: string[];
+}
+
 interface ComposeFile {
-  services: Record<string, { build?: Build }>;
+  services: Record<string, Service>;
 }
 
 const composeText = read('docker-compose.yml');
-const compose = parse(composeText) as ComposeFile;
+// merge: the `<<: *anchor` keys that share settings between services, as compose reads them.
+const compose = parse(composeText, { merge: true }) as ComposeFile;
 
 /** A service's build context and Dockerfile, relative to the repository root. */
 function buildPaths(build: Build): { context: string; dockerfile: string } {
@@ -216,6 +229,107 @@ describe('docker-compose.yml', () => {
   });
 });
 
+// ---- docker-compose.yml: the cluster profile ----
+
+const service = (name: string): Service => compose.services[name] ?? {};
+
+const dependencies = ({ depends_on: dependsOn = [] }: Service): Record<string, string> =>
+  Array.isArray(dependsOn)
+    ? Object.fromEntries(dependsOn.map((name) => [name, 'service_started']))
+    : Object.fromEntries(Object.entries(dependsOn).map(([name, { condition }]) => [name, condition]));
+
+const environment = ({ environment: env = {} }: Service): Record<string, string> =>
+  Array.isArray(env)
+    ? Object.fromEntries(env.map((entry) => [entry.split('=')[0], entry.split('=').slice(1).join('=')]))
+    : Object.fromEntries(Object.entries(env).map(([name, value]) => [name, String(value)]));
+
+const words = ({ entrypoint = [], command = [] }: Service) => [entrypoint, command].flat().join(' ');
+
+const inProfile = (profile: string) =>
+  Object.keys(compose.services).filter((name) => service(name).profiles?.includes(profile) === true);
+
+/** `service -> dependency` edges from a service without profiles (started by default) to one with. */
+function defaultsOnProfiles(services: Record<string, Service>): string[] {
+  const profiled = (name: string) => services[name]?.profiles !== undefined;
+  return Object.entries(services)
+    .filter(([name]) => !profiled(name))
+    .flatMap(([name, definition]) =>
+      Object.keys(dependencies(definition))
+        .filter(profiled)
+        .map((dependency) => `${name} -> ${dependency}`),
+    );
+}
+
+describe('docker-compose.yml cluster profile', () => {
+  const nodes = ['redis-node-1', 'redis-node-2', 'redis-node-3', 'redis-node-4', 'redis-node-5', 'redis-node-6'];
+  const seeds = 'redis://:${REDIS_PASSWORD:-}@redis-node-1:6379,redis-node-2:6379,redis-node-3:6379';
+
+  it('holds six Redis 7 nodes, an init service and the two apps', () => {
+    expect(inProfile('cluster').sort()).toEqual(['api-cluster', 'ingestor-cluster', 'redis-cluster-init', ...nodes].sort());
+  });
+
+  it.each(nodes)('%s: a cluster node announcing its hostname, with a password and a data volume', (name) => {
+    const node = service(name);
+    expect(node.image).toBe('redis:7');
+    expect(node.hostname).toBe(name);
+    expect(node.volumes).toEqual([`${name}-data:/data`]);
+    for (const flag of [
+      '--cluster-enabled yes',
+      '--cluster-announce-hostname "$$(hostname)"',
+      '--cluster-preferred-endpoint-type hostname',
+      '--appendonly yes',
+      '--requirepass "$$REDIS_PASSWORD"',
+      '--masterauth "$$REDIS_PASSWORD"',
+    ]) {
+      expect(words(node)).toContain(flag);
+    }
+    expect(environment(node)).toMatchObject({ REDIS_PASSWORD: '${REDIS_PASSWORD:-}', REDISCLI_AUTH: '${REDIS_PASSWORD:-}' });
+  });
+
+  it('forms the cluster once every node is healthy, 3 masters with a replica each', () => {
+    const init = service('redis-cluster-init');
+    expect(dependencies(init)).toEqual(Object.fromEntries(nodes.map((name) => [name, 'service_healthy'])));
+    const script = words(init).replace(/\\\n\s*/g, ''); // shell line continuations joined
+    const addresses = nodes.map((name) => `${name}:6379`).join(' ');
+    expect(script).toContain(`redis-cli --cluster create ${addresses} --cluster-replicas 1 --cluster-yes`);
+    expect(script).toContain(`if [ "$$(info cluster_state)" = ok ]; then echo 'cluster already formed'; exit 0; fi`);
+  });
+
+  it.each([
+    ['api-cluster', 'api'],
+    ['ingestor-cluster', 'ingestor'],
+  ])('%s: built like %s, on REDIS_CLUSTER_NODES once the cluster is formed', (name, twin) => {
+    const app = service(name);
+    expect(app.build).toEqual(service(twin).build);
+    expect(dependencies(app)).toEqual({ 'redis-cluster-init': 'service_completed_successfully' });
+    const env = environment(app);
+    expect(env['REDIS_CLUSTER_NODES']).toBe(seeds);
+    expect(env).not.toHaveProperty('REDIS_URL');
+    // Everything else as the default app has it, but the cluster API's command timeout.
+    const { REDIS_URL: _url, ...shared } = environment(service(twin));
+    const { REDIS_CLUSTER_NODES: _nodes, ...own } = env;
+    const timeout = { REDIS_COMMAND_TIMEOUT_MS: '${REDIS_CLUSTER_COMMAND_TIMEOUT_MS:-5000}' };
+    expect(own).toEqual(name === 'api-cluster' ? { ...shared, ...timeout } : shared);
+  });
+
+  it('starts nothing of the cluster profile with the default services', () => {
+    const defaults = Object.keys(compose.services).filter((name) => service(name).profiles === undefined);
+    expect(defaults).toEqual(expect.arrayContaining(['api', 'ingestor', 'redis']));
+    expect(defaultsOnProfiles(compose.services)).toEqual([]);
+  });
+
+  it('reports a default service that depends on a profile service', () => {
+    const sample: Record<string, Service> = {
+      api: { depends_on: { redis: { condition: 'service_healthy' }, 'redis-cluster-init': { condition: 'service_completed_successfully' } } },
+      ingestor: { depends_on: ['redis-node-1'] },
+      redis: {},
+      'redis-cluster-init': { profiles: ['cluster'], depends_on: ['redis-node-1'] },
+      'redis-node-1': { profiles: ['cluster'] },
+    };
+    expect(defaultsOnProfiles(sample)).toEqual(['api -> redis-cluster-init', 'ingestor -> redis-node-1']);
+  });
+});
+
 // ---- .env.example ----
 
 interface EnvEntry {
@@ -259,6 +373,7 @@ const expectedDefaults = {
   PORT: '8000',
   HOST: '0.0.0.0',
   REDIS_URL: 'redis://127.0.0.1:6379',
+  REDIS_CLUSTER_NODES: '',
   REGISTRY_PATH: 'registry/features.yaml',
   KEY_NAMESPACE: '',
   BATCH_MAX_IDS: '1000',
@@ -285,6 +400,9 @@ const expectedDefaults = {
   INGEST_METRICS_HOST: '0.0.0.0',
   START_REDIS: 'auto',
   REDIS_PASSWORD: '',
+  REDIS_CLUSTER_COMMAND_TIMEOUT_MS: '5000',
+  REDIS_WAIT_REPLICAS: '0',
+  REDIS_WAIT_TIMEOUT_MS: '100',
 };
 
 describe('.env.example', () => {
