@@ -3,19 +3,29 @@
   batch, where a pipeline of HMGETs costs the client one command per key. The values come back as
   ONE JSON string, which the client parses natively instead of decoding n * m RESP replies.
 
-  Input:
-    KEYS[1 .. n]   entity hashes   <ns><entity>:<id>:features   (any number; numkeys is passed)
-    ARGV[1 .. m]   fields to read, the same for every hash
+  Input, one of two forms:
+    single server:  KEYS[1 .. n]  entity hashes   <ns><entity>:<id>:features
+                    ARGV[1 .. m]  fields to read, the same for every hash
+    Redis Cluster:  no KEYS (a cluster refuses declared keys of several slots); sent to the
+                    master that serves every hash, as the client's slot map says:
+                    ARGV[1]             n
+                    ARGV[2 .. n + 1]    entity hashes
+                    ARGV[n + 2 .. ]     fields to read
+                    Redis fails the call ("non local key") when a hash's slot is not served
+                    here (moved, migrating): a moved hash is never read as missing.
 
   Output:
-    a JSON array of n * m elements: the m fields of KEYS[1], then of KEYS[2], ...; each a string,
-    or false for a missing field (or hash)
+    a JSON array of n * m elements: the m fields of the first hash, then of the second, ...;
+    each a string, or false for a missing field (or hash)
 ]]
+local declared = #KEYS > 0
+local n = declared and #KEYS or tonumber(ARGV[1])
+local fields = { unpack(ARGV, declared and 1 or n + 2) }
+local width = #fields
 local out = {}
 local count = 0
-local width = #ARGV
-for i = 1, #KEYS do
-  local values = redis.call('HMGET', KEYS[i], unpack(ARGV))
+for i = 1, n do
+  local values = redis.call('HMGET', declared and KEYS[i] or ARGV[i + 1], unpack(fields))
   for j = 1, width do
     count = count + 1
     out[count] = values[j]

@@ -1,17 +1,7 @@
 import calculateSlot from 'cluster-key-slot';
-import type { ChainableCommander, Cluster } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { FeatureStoreError, FeatureStoreErrorCode } from '../errors';
 import { redisCall, toRedisError } from './redis-call';
-
-/** One command of a batch sent to a Redis Cluster. */
-export interface RoutedCommand<T> {
-  /** The key the command is routed by (every key of the command shares its slot). */
-  readonly key: string;
-  /** Adds the command to a pipeline. */
-  queue(pipeline: ChainableCommander): void;
-  /** Sends the command alone, through the client's redirection and failover handling. */
-  alone(): Promise<T>;
-}
 
 /** `WAIT <replicas> <timeoutMs>` after writes: see `FeatureStoreOptions.durability`. */
 export interface Durability {
@@ -20,53 +10,43 @@ export interface Durability {
 }
 
 /**
- * Sends a batch to a cluster: one pipeline per master, in parallel; replies in command order.
- * A command that fails in its pipeline (its slot moved, its node failed or is failing over) is
- * sent again alone, where the client follows redirections and waits out a failover: the call
- * fails only when that fails too. With `durability`, each pipeline ends with a WAIT and each
- * command sent alone is followed by a WAIT on its key's master.
+ * Splits the indexes of `keys` by the master that serves each key's slot (as the client last saw
+ * the slot map) and runs `onMaster` for each share, in parallel, on that master's connection.
+ * `onMaster` resolves with the indexes it could not serve (a slot moved, say); when it fails
+ * with a Redis error (its master failed or is failing over) every index of its share is left.
+ * What is left goes to `alone`, which sends it through the client's redirection and failover
+ * handling; only when that fails too does the whole call fail.
  */
-export async function sendPerNode<T>(cluster: Cluster, commands: readonly RoutedCommand<T>[], durability?: Durability): Promise<T[]> {
-  const replies = new Array<T>(commands.length);
-  const groups = new Map<string, number[]>();
-  const alone: number[] = [];
-  for (let index = 0; index < commands.length; index++) {
-    const node = cluster.slots[calculateSlot(commands[index]!.key)]?.join(';');
-    if (node === undefined) alone.push(index);
-    else if (groups.has(node)) groups.get(node)!.push(index);
-    else groups.set(node, [index]);
-  }
-  const sendAlone = async (index: number) => {
-    const command = commands[index]!;
-    replies[index] = await redisCall(() => command.alone());
-    if (durability) await waitOnMaster(cluster, command.key, durability);
-  };
-  await Promise.all([
-    ...alone.map(sendAlone),
-    ...[...groups.values()].map(async (indexes) => {
-      const pipeline = cluster.pipeline();
-      for (const index of indexes) commands[index]!.queue(pipeline);
-      if (durability) pipeline.wait(durability.replicas, durability.timeoutMs);
-      const results = await pipeline.exec().catch(() => null);
-      const failed: number[] = [];
-      indexes.forEach((index, position) => {
-        const [error, value] = results?.[position] ?? [new Error('no reply'), undefined];
-        if (error) failed.push(index);
-        else replies[index] = value as T;
-      });
-      if (durability && failed.length < indexes.length) {
-        const [error, acknowledged] = results?.[indexes.length] ?? [new Error('no reply to WAIT'), 0];
-        if (error) throw toRedisError(error);
-        checkReplicated(acknowledged as number, durability);
+export async function perMaster(
+  cluster: Cluster,
+  keys: readonly string[],
+  onMaster: (master: Redis, indexes: readonly number[]) => Promise<readonly number[]>,
+  alone: (indexes: readonly number[]) => Promise<unknown>,
+): Promise<void> {
+  const masters = new Map(cluster.nodes('master').map((node) => [`${node.options.host}:${node.options.port}`, node]));
+  const shares = new Map<Redis | undefined, number[]>();
+  keys.forEach((key, index) => {
+    const master = masters.get(cluster.slots[calculateSlot(key)]?.[0] ?? '');
+    if (shares.has(master)) shares.get(master)!.push(index);
+    else shares.set(master, [index]);
+  });
+  await Promise.all(
+    [...shares].map(async ([master, indexes]) => {
+      let left: readonly number[] = indexes;
+      if (master) {
+        try {
+          left = await onMaster(master, indexes);
+        } catch (error) {
+          if (error instanceof FeatureStoreError) throw error;
+        }
       }
-      await Promise.all(failed.map(sendAlone));
+      if (left.length > 0) await alone(left);
     }),
-  ]);
-  return replies;
+  );
 }
 
 /** WAIT on the master that serves `key`'s slot. */
-async function waitOnMaster(cluster: Cluster, key: string, durability: Durability): Promise<void> {
+export async function waitOnMaster(cluster: Cluster, key: string, durability: Durability): Promise<void> {
   const address = cluster.slots[calculateSlot(key)]?.[0];
   const master = cluster.nodes('master').find((node) => `${node.options.host}:${node.options.port}` === address);
   if (!master) throw toRedisError(new Error(`no master known for the slot of ${key}`));

@@ -8,7 +8,7 @@ declare module 'ioredis' {
     /** lua/write-rows-n.lua: the number of rows written (the others were stale). */
     fsWriteRows(keyCount: number, ...keysThenArguments: (string | number)[]): Result<number, Context>;
     /** lua/read-hashes-n.lua: a JSON array of the fields of every key, key by key (false: missing). */
-    fsReadHashes(keyCount: number, ...keysThenFields: string[]): Result<string, Context>;
+    fsReadHashes(keyCount: number, ...keysThenFields: (string | number)[]): Result<string, Context>;
   }
 }
 

@@ -1,8 +1,8 @@
 import calculateSlot from 'cluster-key-slot';
-import type { ChainableCommander, Cluster } from 'ioredis';
+import type { Cluster } from 'ioredis';
 import { FeatureStoreError, atRow } from '../errors';
 import { type KeySchema, createKeySchema } from '../keys/key-schema';
-import { type Durability, checkReplicated, sendPerNode } from '../redis/cluster-batch';
+import { type Durability, checkReplicated, perMaster, waitOnMaster } from '../redis/cluster-batch';
 import type { RedisClient } from '../redis/create-redis-client';
 import { pipelineReply, redisCall } from '../redis/redis-call';
 import { defineScripts } from '../redis/scripts';
@@ -189,12 +189,7 @@ export class FeatureStore {
   /** Which of `ids` are in the entity's index, in order. */
   async known(entityName: string, ids: readonly string[]): Promise<boolean[]> {
     const entity = this.registry.entity(entityName);
-    const bySet = new Map<string, number[]>();
-    ids.forEach((id, index) => {
-      const key = this.keys.entityIndexOf(entity.name, id);
-      if (bySet.has(key)) bySet.get(key)!.push(index);
-      else bySet.set(key, [index]);
-    });
+    const bySet = groupBy(ids.keys(), (index) => this.keys.entityIndexOf(entity.name, ids[index]!));
     const known = new Array<boolean>(ids.length);
     await Promise.all(
       [...bySet].map(async ([key, indexes]) => {
@@ -224,25 +219,23 @@ export class FeatureStore {
     // Chunks of WRITE_CHUNK rows, one script call each, pipelined: one round trip, few commands,
     // and no single call holds Redis long enough to delay readers.
     const pipeline = this.redis.pipeline();
-    const indexKey = this.keys.entityIndexOf(entity.name, '');
-    const calls = Math.ceil(encoded.length / WRITE_CHUNK);
-    for (let start = 0; start < encoded.length; start += WRITE_CHUNK) {
-      const { keys, args } = this.writeCall(entity, view, encoded.slice(start, start + WRITE_CHUNK), true);
-      pipeline.fsWriteRows(keys.length + 1, ...keys, indexKey, ...args);
-    }
+    const index = this.keys.entityIndexOf(entity.name, '');
+    const chunks = chunked(encoded, WRITE_CHUNK);
+    for (const rows of chunks) pipeline.fsWriteRows(...this.writeCall(entity, view, rows, { keys: 'declared', index }));
     if (this.durability) pipeline.wait(this.durability.replicas, this.durability.timeoutMs);
     const replies = await redisCall(() => pipeline.exec());
     let written = 0;
-    for (let index = 0; index < calls; index++) written += pipelineReply<number>(replies, index);
-    if (this.durability) checkReplicated(pipelineReply<number>(replies, calls), this.durability);
+    for (let call = 0; call < chunks.length; call++) written += pipelineReply<number>(replies, call);
+    if (this.durability) checkReplicated(pipelineReply<number>(replies, chunks.length), this.durability);
     return { written, stale: encoded.length - written };
   }
 
   /**
-   * A script call may only touch keys of one slot: rows are grouped by the slot of their hash (in
-   * row order, so rows of one id still apply in order), one call per group of up to WRITE_CHUNK
-   * rows, sent per master. The ids join their index buckets first, so the index is a superset of
-   * the hashes: an id may be listed whose write was stale or failed, never a hash without its id.
+   * The ids join their index buckets first, so the index is a superset of the hashes: an id may
+   * be listed whose write was stale or failed, never a hash without its id. Then each master
+   * gets its share of the rows (in row order, so rows of one id apply in order): WRITE_CHUNK rows
+   * per script call, pipelined on its connection. Rows a master could not take are written by
+   * slot, through the client's redirection handling.
    */
   private async applyOnCluster(
     cluster: Cluster,
@@ -250,41 +243,72 @@ export class FeatureStore {
     view: ViewDefinition,
     encoded: readonly EncodedRow[],
   ): Promise<WriteResult> {
-    const byIndex = new Map<string, string[]>();
-    const bySlot = new Map<number, EncodedRow[]>();
-    for (const row of encoded) {
-      const indexKey = this.keys.entityIndexOf(entity.name, row.id);
-      if (byIndex.has(indexKey)) byIndex.get(indexKey)!.push(row.id);
-      else byIndex.set(indexKey, [row.id]);
-      const slot = calculateSlot(this.keys.entityHash(entity.name, row.id));
-      if (bySlot.has(slot)) bySlot.get(slot)!.push(row);
-      else bySlot.set(slot, [row]);
-    }
-    await Promise.all([...byIndex].map(([key, ids]) => redisCall(() => cluster.sadd(key, ...ids))));
-    const calls = [...bySlot.values()].flatMap((rows) => {
-      const chunks = [];
-      for (let start = 0; start < rows.length; start += WRITE_CHUNK) {
-        const { keys, args } = this.writeCall(entity, view, rows.slice(start, start + WRITE_CHUNK), false);
-        chunks.push({
-          key: keys[0]!,
-          queue: (pipeline: ChainableCommander) => pipeline.fsWriteRows(keys.length, ...keys, ...args),
-          alone: () => cluster.fsWriteRows(keys.length, ...keys, ...args),
+    const byIndex = groupBy(encoded, (row) => this.keys.entityIndexOf(entity.name, row.id));
+    await Promise.all([...byIndex].map(([key, rows]) => redisCall(() => cluster.sadd(key, ...rows.map((row) => row.id)))));
+    const keys = encoded.map((row) => this.keys.entityHash(entity.name, row.id));
+    const durability = this.durability;
+    let written = 0;
+    await perMaster(
+      cluster,
+      keys,
+      async (master, indexes) => {
+        defineScripts(master);
+        const pipeline = master.pipeline();
+        const chunks = chunked(indexes, WRITE_CHUNK);
+        for (const chunk of chunks) {
+          const rows = chunk.map((index) => encoded[index]!);
+          pipeline.fsWriteRows(...this.writeCall(entity, view, rows, { keys: 'arguments', index: null }));
+        }
+        if (durability) pipeline.wait(durability.replicas, durability.timeoutMs);
+        const replies = await pipeline.exec();
+        const left = chunks.flatMap((chunk, call) => {
+          const [error, count] = replies?.[call] ?? [new Error('no reply'), 0];
+          if (!error) written += count as number;
+          return error ? chunk : [];
         });
-      }
-      return chunks;
-    });
-    const written = (await sendPerNode(cluster, calls, this.durability)).reduce((sum, count) => sum + count, 0);
+        if (durability && left.length < indexes.length) checkReplicated(pipelineReply<number>(replies, chunks.length), durability);
+        return left;
+      },
+      async (indexes) => {
+        const bySlot = groupBy(indexes, (index) => calculateSlot(keys[index]!));
+        await Promise.all(
+          [...bySlot.values()].map(async (slotIndexes) => {
+            for (const chunk of chunked(slotIndexes, WRITE_CHUNK)) {
+              const rows = chunk.map((index) => encoded[index]!);
+              const args = this.writeCall(entity, view, rows, { keys: 'declared', index: null });
+              const count = await redisCall(() => cluster.fsWriteRows(...args)); // before `written +=`: calls run in parallel
+              written += count;
+              if (durability) await waitOnMaster(cluster, keys[chunk[0]!]!, durability);
+            }
+          }),
+        );
+      },
+    );
     return { written, stale: encoded.length - written };
   }
 
-  /** Keys and arguments of one write script call (see lua/write-rows-n.lua). */
-  private writeCall(entity: EntityDefinition, view: ViewDefinition, rows: readonly EncodedRow[], withIndex: boolean) {
-    const keys = rows.map((row) => this.keys.entityHash(entity.name, row.id));
-    const args: (string | number)[] = [view.eventTimeField, entity.ttlMs ?? 0, withIndex ? 1 : 0];
+  /**
+   * The arguments of one write script call, number of keys first (see lua/write-rows-n.lua): the
+   * hashes as declared keys (then the index set, when given), or as arguments (cluster: one
+   * master's hashes of several slots, sent on its connection).
+   */
+  private writeCall(
+    entity: EntityDefinition,
+    view: ViewDefinition,
+    rows: readonly EncodedRow[],
+    { keys, index }: { keys: 'declared' | 'arguments'; index: string | null },
+  ): [number, ...(string | number)[]] {
+    const hashes = rows.map((row) => this.keys.entityHash(entity.name, row.id));
+    const head: [number, ...(string | number)[]] =
+      keys === 'declared'
+        ? [hashes.length + (index === null ? 0 : 1), ...hashes, ...(index === null ? [] : [index])]
+        : [0];
+    const args: (string | number)[] = [view.eventTimeField, entity.ttlMs ?? 0, index === null ? 0 : 1];
+    if (keys === 'arguments') args.push(hashes.length, ...hashes);
     for (const row of rows) {
       args.push(row.id, row.eventTimeMs, row.set.length / 2, ...row.set, row.unset.length, ...row.unset);
     }
-    return { keys, args };
+    return [...head, ...args];
   }
 
   /** One HMGET of the plan's fields. */
@@ -305,20 +329,35 @@ export class FeatureStore {
     ids.forEach((id, index) => atRow(index, `ids[${index}]`, () => validateId(plan.entity, id)));
     if (ids.length === 0) return { plan, reply: [] };
     const keys = ids.map((id) => this.keys.entityHash(plan.entity.name, id));
-    if (this.cluster) {
-      const cluster = this.cluster;
-      const hashes = await sendPerNode<(string | null)[]>(
-        cluster,
-        keys.map((key) => ({
-          key,
-          queue: (pipeline) => pipeline.hmget(key, ...plan.fields),
-          alone: () => cluster.hmget(key, ...plan.fields),
-        })),
-      );
-      return { plan, reply: hashes.flat() };
-    }
+    if (this.cluster) return { plan, reply: await this.readOnCluster(this.cluster, keys, plan.fields) };
     const json = await redisCall(() => this.redis.fsReadHashes(keys.length, ...keys, ...plan.fields));
     return { plan, reply: JSON.parse(json) as (string | false)[] };
+  }
+
+  /**
+   * The same fields of every key, flattened key by key: one script call per master, on that
+   * master's connection (a cluster script may not declare keys of several slots, so they go as
+   * arguments; Redis refuses any that the master does not serve), in parallel.
+   */
+  private async readOnCluster(cluster: Cluster, keys: readonly string[], fields: readonly string[]): Promise<RawValues> {
+    const width = fields.length;
+    const reply = new Array<string | null | false>(keys.length * width);
+    const place = (index: number, values: readonly (string | null | false)[], offset: number) => {
+      for (let field = 0; field < width; field++) reply[index * width + field] = values[offset + field]!;
+    };
+    await perMaster(
+      cluster,
+      keys,
+      async (master, indexes) => {
+        defineScripts(master);
+        const json = await master.fsReadHashes(0, indexes.length, ...indexes.map((index) => keys[index]!), ...fields);
+        const values = JSON.parse(json) as (string | false)[];
+        indexes.forEach((index, position) => place(index, values, position * width));
+        return [];
+      },
+      (indexes) => Promise.all(indexes.map(async (index) => place(index, await redisCall(() => cluster.hmget(keys[index]!, ...fields)), 0))),
+    );
+    return reply;
   }
 
   private plan(entityName: string, options: ReadOptions): ReadPlan {
@@ -348,4 +387,22 @@ function encodeEach(entity: EntityDefinition, view: ViewDefinition, rows: readon
     }
   });
   return { encoded, rejected };
+}
+
+/** Consecutive slices of at most `size` items. */
+function chunked<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
+  return chunks;
+}
+
+/** Items grouped by key, each group in input order. */
+function groupBy<T, K>(items: Iterable<T>, keyOf: (item: T) => K): Map<K, T[]> {
+  const groups = new Map<K, T[]>();
+  for (const item of items) {
+    const key = keyOf(item);
+    if (groups.has(key)) groups.get(key)!.push(item);
+    else groups.set(key, [item]);
+  }
+  return groups;
 }
