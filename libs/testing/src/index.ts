@@ -8,4 +8,5 @@ export {
   singleNodeEnv,
   spawnRedisServer,
 } from './redis-server';
+export { type ClusterNode, type SpawnedCluster, spawnRedisCluster } from './redis-cluster';
 export { eventually } from './eventually';

@@ -1,11 +1,6 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import calculateSlot from 'cluster-key-slot';
 import { Redis } from 'ioredis';
-import { eventually } from '@feature-store/testing';
+import { type ClusterNode, type SpawnedCluster, eventually, spawnRedisCluster } from '@feature-store/testing';
 import type { Durability } from '../redis/cluster-batch';
 import { type RedisClient, createRedisClient } from '../redis/create-redis-client';
 import { Registry } from '../registry/registry';
@@ -17,21 +12,12 @@ import { FeatureStore } from './feature-store';
  * and the API's on a cluster (fail fast, a command timeout of 5 s: ioredis counts it from the first
  * attempt, across the retries that wait out a failover).
  */
-const ROOT = join(__dirname, '../../../../..');
-const TOOL = join(ROOT, 'tools/cluster/cluster.mjs');
-const run = promisify(execFile);
 
 const registry = Registry.fromObject({
   entities: { user: {} },
   views: { v: { entity: 'user', features: { n: 'int' } } },
 });
 const IDS = Array.from({ length: 300 }, (_, n) => `user${n}`);
-
-interface Node {
-  readonly port: number;
-  readonly pid: number;
-  readonly role: 'master' | 'replica';
-}
 
 interface Load {
   /** Event time of the newest acknowledged write of each id. */
@@ -100,15 +86,12 @@ async function lostWrites(store: FeatureStore, acked: ReadonlyMap<string, number
 describe('a Redis Cluster under faults', () => {
   jest.setTimeout(60_000);
 
-  let dir: string;
-  let nodes: Node[];
+  let cluster: SpawnedCluster;
+  let nodes: readonly ClusterNode[];
   const clients: RedisClient[] = [];
 
   const storeOn = async (durability?: Durability) => {
-    const client = createRedisClient(
-      nodes.filter((node) => node.role === 'master').map((node) => `127.0.0.1:${node.port}`),
-      { failFastWhenDisconnected: true, commandTimeoutMs: 5_000 },
-    );
+    const client = createRedisClient(cluster.target, { failFastWhenDisconnected: true, commandTimeoutMs: 5_000 });
     client.on('error', () => undefined); // the killed node's connection errors are expected
     clients.push(client);
     await new Promise((resolve) => client.once('ready', resolve));
@@ -116,7 +99,7 @@ describe('a Redis Cluster under faults', () => {
   };
 
   /** A replica and the pid of its master, read from the replica. */
-  const replicaAndMaster = async (): Promise<{ replica: Node; master: Node }> => {
+  const replicaAndMaster = async (): Promise<{ replica: ClusterNode; master: ClusterNode }> => {
     const replica = nodes.find((node) => node.role === 'replica')!;
     const client = new Redis(replica.port, '127.0.0.1');
     const info = await client.info('replication');
@@ -134,14 +117,13 @@ describe('a Redis Cluster under faults', () => {
     }, 100);
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'failover-'));
-    const { stdout } = await run(process.execPath, [TOOL, 'start', '--dir', dir, '--json'], { cwd: ROOT });
-    nodes = JSON.parse(stdout.trim().split('\n').at(-1)!).nodes;
+    cluster = await spawnRedisCluster();
+    nodes = cluster.nodes;
   });
 
   afterEach(async () => {
     for (const client of clients.splice(0)) client.disconnect();
-    await run(process.execPath, [TOOL, 'stop', '--dir', dir], { cwd: ROOT });
+    await cluster.stop();
   });
 
   it('reads and writes keys whose slot moved to another master, whatever the client\'s slot map says', async () => {
