@@ -110,7 +110,7 @@ describe('a Redis Cluster under faults', () => {
 
   /** The whole cluster serves again: every id can be written (a write needs every master). */
   const servesAgain = (store: FeatureStore) =>
-    eventually('the cluster to serve every slot again', 15_000, async () => {
+    eventually('the cluster to serve every slot again', 30_000, async () => {
       const rows = IDS.map((id) => ({ id, eventTime: 1, features: {} }));
       await store.write('v', rows);
       return true;
