@@ -57,6 +57,7 @@ export class ApiMetrics {
    */
   private readonly requestChildren = new Map<string, ReturnType<typeof this.requests.labels>>();
   private readonly ageChildren = new Map<string, ReturnType<typeof this.servedAge.labels>>();
+  private readonly redisChildren = new Map<string, ReturnType<typeof this.redis.labels>>();
 
   /** Records one answered request. */
   observeRequest(method: string, route: string, status: number, seconds: number): void {
@@ -85,7 +86,12 @@ export class ApiMetrics {
 
   /** Runs one store call, recording its duration under `operation`, failed or not. */
   async timeRedis<T>(operation: string, call: () => Promise<T>): Promise<T> {
-    const stop = this.redis.startTimer({ operation });
+    let child = this.redisChildren.get(operation);
+    if (!child) {
+      child = this.redis.labels({ operation });
+      this.redisChildren.set(operation, child);
+    }
+    const stop = child.startTimer();
     try {
       return await call();
     } finally {
