@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import { type ClusterNode, type SpawnedCluster, eventually, spawnRedisCluster } from '@feature-store/testing';
 import type { Durability } from '../redis/cluster-batch';
 import { type RedisClient, createRedisClient } from '../redis/create-redis-client';
+import { FeatureStoreErrorCode } from '../errors';
 import { Registry } from '../registry/registry';
 import { FeatureStore } from './feature-store';
 
@@ -151,6 +152,16 @@ describe('a Redis Cluster under faults', () => {
     });
     const again = await store.getMany('user', IDS);
     expect(again.map((record) => record?.features['n'])).toEqual(IDS.map(() => 2));
+  });
+
+  it('reports the cluster unavailable (ping) while a master and its replica are both gone', async () => {
+    const store = await storeOn();
+    await expect(store.ping()).resolves.toBeUndefined();
+    const { replica, master } = await replicaAndMaster();
+    process.kill(replica.pid, 'SIGKILL');
+    process.kill(master.pid, 'SIGKILL');
+    await eventually('ping to report the lost slots', 20_000, () => store.ping().then(() => false, () => true), 100);
+    await expect(store.ping()).rejects.toMatchObject({ code: FeatureStoreErrorCode.RedisError, message: 'Redis: cluster_state:fail' });
   });
 
   it('fails no request: commands wait for the replica to take over, and the store recovers by itself', async () => {

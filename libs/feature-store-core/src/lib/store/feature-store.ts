@@ -4,7 +4,7 @@ import { FeatureStoreError, atRow } from '../errors';
 import { type KeySchema, createKeySchema } from '../keys/key-schema';
 import { type Durability, checkReplicated, perMaster, waitOnMaster } from '../redis/cluster-batch';
 import type { RedisClient } from '../redis/create-redis-client';
-import { pipelineReply, redisCall } from '../redis/redis-call';
+import { pipelineReply, redisCall, toRedisError } from '../redis/redis-call';
 import { defineScripts } from '../redis/scripts';
 import type { Registry } from '../registry/registry';
 import type { EntityDefinition, ViewDefinition } from '../registry/registry.types';
@@ -207,9 +207,19 @@ export class FeatureStore {
     return counts.reduce((sum, count) => sum + count, 0);
   }
 
-  /** Resolves when Redis answers a PING. */
+  /**
+   * Resolves when Redis answers a PING; on a cluster, when a node answers that the cluster state
+   * is ok (every slot served: a master lost without a replica to take over fails it).
+   */
   async ping(): Promise<void> {
-    await redisCall(() => this.redis.ping());
+    if (!this.cluster) {
+      await redisCall(() => this.redis.ping());
+      return;
+    }
+    const cluster = this.cluster;
+    const info = await redisCall(() => cluster.cluster('INFO'));
+    const state = /cluster_state:(\w+)/.exec(info)?.[1];
+    if (state !== 'ok') throw toRedisError(new Error(`cluster_state:${state ?? 'unknown'}`));
   }
 
   /** Writes encoded rows: WRITE_CHUNK rows per script call, the calls pipelined in one round trip. */
