@@ -3,7 +3,6 @@ import {
   type Durability,
   FeatureStore,
   type RedisClient,
-  type RedisClientOptions,
   Registry,
   createRedisClient,
 } from '@feature-store/core';
@@ -15,8 +14,13 @@ export interface FeatureStoreModuleOptions {
   readonly registryPath: string;
   /** Key namespace; "" keeps the original layout. */
   readonly namespace: string;
-  /** Client settings; `connectionName` tells the api's connections from the ingestor's. */
-  readonly redis: RedisClientOptions;
+  /** Shown by CLIENT LIST: tells the api's connections from the ingestor's. */
+  readonly connectionName: string;
+  /**
+   * A Redis command not answered within this fails (`REDIS_ERROR`). While disconnected, commands
+   * fail at once rather than queue: an app answers quickly and its memory cannot grow unbounded.
+   */
+  readonly redisCommandTimeoutMs: number;
   /** How long boot waits for the first connection; the app starts anyway (and reports not ready). */
   readonly connectWaitMs?: number;
   /** Writes wait for this many replicas (see `FeatureStoreOptions.durability`); none by default. */
@@ -45,7 +49,11 @@ class RedisLifecycle implements OnApplicationShutdown {
 
 async function connectedClient(options: FeatureStoreModuleOptions): Promise<RedisClient> {
   const logger = new Logger('Redis');
-  const client = createRedisClient(options.redisTarget, options.redis);
+  const client = createRedisClient(options.redisTarget, {
+    connectionName: options.connectionName,
+    commandTimeoutMs: options.redisCommandTimeoutMs,
+    failFastWhenDisconnected: true,
+  });
   const lastLogged = new Map<string, number>();
   client.on('error', (error: Error) => {
     const now = Date.now();

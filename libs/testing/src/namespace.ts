@@ -16,33 +16,37 @@ export interface ClusterKeyDeleter {
   nodes(role: 'master'): KeyDeleter[];
 }
 
-/** Every key of one namespace, on one server or on every master of a cluster. */
-export async function namespaceKeys(redis: KeyDeleter | ClusterKeyDeleter, namespace: string): Promise<string[][]> {
+/** Each server (one, or every master of a cluster) with its keys of one namespace. */
+async function scanNamespace(redis: KeyDeleter | ClusterKeyDeleter, namespace: string) {
   const servers = 'nodes' in redis ? redis.nodes('master') : [redis];
   const pattern = `${namespace.replace(/[*?[\]\\]/g, '\\$&')}*`;
   return Promise.all(
     servers.map(async (server) => {
-      const found: string[] = [];
+      const keys: string[] = [];
       let cursor = '0';
       do {
-        const [next, keys] = await server.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-        found.push(...keys);
+        const [next, batch] = await server.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+        keys.push(...batch);
         cursor = next;
       } while (cursor !== '0');
-      return found;
+      return { server, keys };
     }),
   );
 }
 
+/** Every key of one namespace, per server (one, or every master of a cluster). */
+export async function namespaceKeys(redis: KeyDeleter | ClusterKeyDeleter, namespace: string): Promise<string[][]> {
+  return (await scanNamespace(redis, namespace)).map(({ keys }) => keys);
+}
+
 /** Deletes the keys of one namespace, and nothing else (one key per command on a cluster). */
 export async function deleteNamespace(redis: KeyDeleter | ClusterKeyDeleter, namespace: string): Promise<void> {
-  const servers = 'nodes' in redis ? redis.nodes('master') : [redis];
-  const keysByServer = await namespaceKeys(redis, namespace);
+  const cluster = 'nodes' in redis;
   await Promise.all(
-    servers.map((server, index) => {
-      const keys = keysByServer[index]!;
+    (await scanNamespace(redis, namespace)).map(({ server, keys }) => {
       if (keys.length === 0) return undefined;
-      return 'nodes' in redis ? Promise.all(keys.map((key) => server.unlink(key))) : server.unlink(...keys);
+      // A cluster refuses one UNLINK of keys in several slots, even on one node.
+      return cluster ? Promise.all(keys.map((key) => server.unlink(key))) : server.unlink(...keys);
     }),
   );
 }

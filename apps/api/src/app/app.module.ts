@@ -17,17 +17,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        FeatureStoreModule.forRoot({
-          redisTarget: config.redisTarget,
-          durability: config.durability,
-          registryPath: config.registryPath,
-          namespace: config.namespace,
-          redis: {
-            connectionName: 'feature-store-api',
-            commandTimeoutMs: config.redisCommandTimeoutMs,
-            failFastWhenDisconnected: true,
-          },
-        }),
+        FeatureStoreModule.forRoot({ ...config, connectionName: 'feature-store-api' }),
       ],
       controllers: [LegacyFeaturesController, EntityFeaturesController, PushController, HealthController, MetricsController],
       providers: [

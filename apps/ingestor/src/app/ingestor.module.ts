@@ -13,17 +13,7 @@ export class IngestorModule {
     return {
       module: IngestorModule,
       imports: [
-        FeatureStoreModule.forRoot({
-          redisTarget: config.redisTarget,
-          durability: config.durability,
-          registryPath: config.registryPath,
-          namespace: config.namespace,
-          redis: {
-            connectionName: 'feature-store-ingestor',
-            commandTimeoutMs: config.redisCommandTimeoutMs,
-            failFastWhenDisconnected: true,
-          },
-        }),
+        FeatureStoreModule.forRoot({ ...config, connectionName: 'feature-store-ingestor' }),
       ],
       providers: [
         { provide: INGESTOR_CONFIG, useValue: config },

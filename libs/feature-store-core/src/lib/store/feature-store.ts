@@ -229,9 +229,10 @@ export class FeatureStore {
     // Chunks of WRITE_CHUNK rows, one script call each, pipelined: one round trip, few commands,
     // and no single call holds Redis long enough to delay readers.
     const pipeline = this.redis.pipeline();
-    const index = this.keys.entityIndexOf(entity.name, '');
-    const chunks = chunked(encoded, WRITE_CHUNK);
-    for (const rows of chunks) pipeline.fsWriteRows(...this.writeCall(entity, view, rows, { keys: 'declared', index }));
+    const [index] = this.keys.entityIndexes(entity.name); // a single server has one index set
+    const calls = this.writeCalls(entity, view, encoded);
+    const chunks = chunked([...encoded.keys()], WRITE_CHUNK);
+    for (const chunk of chunks) pipeline.fsWriteRows(...calls.args(chunk, { keys: 'declared', index }));
     if (this.durability) pipeline.wait(this.durability.replicas, this.durability.timeoutMs);
     const replies = await redisCall(() => pipeline.exec());
     let written = 0;
@@ -255,20 +256,17 @@ export class FeatureStore {
   ): Promise<WriteResult> {
     const byIndex = groupBy(encoded, (row) => this.keys.entityIndexOf(entity.name, row.id));
     await Promise.all([...byIndex].map(([key, rows]) => redisCall(() => cluster.sadd(key, ...rows.map((row) => row.id)))));
-    const keys = encoded.map((row) => this.keys.entityHash(entity.name, row.id));
+    const calls = this.writeCalls(entity, view, encoded);
     const durability = this.durability;
     let written = 0;
     await perMaster(
       cluster,
-      keys,
+      calls.hashes,
       async (master, indexes) => {
         defineScripts(master);
         const pipeline = master.pipeline();
         const chunks = chunked(indexes, WRITE_CHUNK);
-        for (const chunk of chunks) {
-          const rows = chunk.map((index) => encoded[index]!);
-          pipeline.fsWriteRows(...this.writeCall(entity, view, rows, { keys: 'arguments', index: null }));
-        }
+        for (const chunk of chunks) pipeline.fsWriteRows(...calls.args(chunk, { keys: 'arguments', index: null }));
         if (durability) pipeline.wait(durability.replicas, durability.timeoutMs);
         const replies = await pipeline.exec();
         const left = chunks.flatMap((chunk, call) => {
@@ -280,15 +278,14 @@ export class FeatureStore {
         return left;
       },
       async (indexes) => {
-        const bySlot = groupBy(indexes, (index) => calculateSlot(keys[index]!));
+        const bySlot = groupBy(indexes, (index) => calculateSlot(calls.hashes[index]!));
         await Promise.all(
           [...bySlot.values()].map(async (slotIndexes) => {
             for (const chunk of chunked(slotIndexes, WRITE_CHUNK)) {
-              const rows = chunk.map((index) => encoded[index]!);
-              const args = this.writeCall(entity, view, rows, { keys: 'declared', index: null });
+              const args = calls.args(chunk, { keys: 'declared', index: null });
               const count = await redisCall(() => cluster.fsWriteRows(...args)); // before `written +=`: calls run in parallel
               written += count;
-              if (durability) await waitOnMaster(cluster, keys[chunk[0]!]!, durability);
+              if (durability) await waitOnMaster(cluster, calls.hashes[chunk[0]!]!, durability);
             }
           }),
         );
@@ -298,27 +295,31 @@ export class FeatureStore {
   }
 
   /**
-   * The arguments of one write script call, number of keys first (see lua/write-rows-n.lua): the
-   * hashes as declared keys (then the index set, when given), or as arguments (cluster: one
-   * master's hashes of several slots, sent on its connection).
+   * Write script calls over `encoded` (its `hashes` computed once): `args(indexes, form)` gives
+   * the arguments of one call for those rows, number of keys first (see
+   * lua/write-rows-n.lua), the hashes as declared keys (then the index set, when given) or as
+   * arguments (cluster: one master's hashes of several slots, sent on its connection).
    */
-  private writeCall(
-    entity: EntityDefinition,
-    view: ViewDefinition,
-    rows: readonly EncodedRow[],
-    { keys, index }: { keys: 'declared' | 'arguments'; index: string | null },
-  ): [number, ...(string | number)[]] {
-    const hashes = rows.map((row) => this.keys.entityHash(entity.name, row.id));
-    const head: [number, ...(string | number)[]] =
-      keys === 'declared'
-        ? [hashes.length + (index === null ? 0 : 1), ...hashes, ...(index === null ? [] : [index])]
-        : [0];
-    const args: (string | number)[] = [view.eventTimeField, entity.ttlMs ?? 0, index === null ? 0 : 1];
-    if (keys === 'arguments') args.push(hashes.length, ...hashes);
-    for (const row of rows) {
-      args.push(row.id, row.eventTimeMs, row.set.length / 2, ...row.set, row.unset.length, ...row.unset);
-    }
-    return [...head, ...args];
+  private writeCalls(entity: EntityDefinition, view: ViewDefinition, encoded: readonly EncodedRow[]) {
+    const hashes = encoded.map((row) => this.keys.entityHash(entity.name, row.id));
+    const args = (
+      indexes: readonly number[],
+      { keys, index }: { keys: 'declared' | 'arguments'; index: string | null },
+    ): [number, ...(string | number)[]] => {
+      const chunkHashes = indexes.map((row) => hashes[row]!);
+      const head: [number, ...(string | number)[]] =
+        keys === 'declared'
+          ? [chunkHashes.length + (index === null ? 0 : 1), ...chunkHashes, ...(index === null ? [] : [index])]
+          : [0];
+      const tail: (string | number)[] = [view.eventTimeField, entity.ttlMs ?? 0, index === null ? 0 : 1];
+      if (keys === 'arguments') tail.push(chunkHashes.length, ...chunkHashes);
+      for (const row of indexes) {
+        const { id, eventTimeMs, set, unset } = encoded[row]!;
+        tail.push(id, eventTimeMs, set.length / 2, ...set, unset.length, ...unset);
+      }
+      return [...head, ...tail];
+    };
+    return { hashes, args };
   }
 
   /** One HMGET of the plan's fields. */
