@@ -52,9 +52,10 @@ async function main() {
   const seedSeconds = ((Date.now() - seedStart) / 1000).toFixed(1);
   const batchMax = Math.max(...cases.map(({ scenario }) => scenario.request.batchSize ?? 1));
   const profileDir = options.cpuProfile ? resolve(ROOT, options.outDir, 'profiles') : undefined;
-  const api = await startApi(redis.url, { batchMaxIds: Math.max(1000, batchMax), profileDir });
+  if (profileDir && options.apiWorkers > 1) throw new UsageError('--cpu-profile profiles one process: use it with --api-workers 1');
+  const api = await startApi(redis.url, { batchMaxIds: Math.max(1000, batchMax), workers: options.apiWorkers, profileDir });
   const reference = await startReference(redis.url, { profileDir });
-  log(`seeded by ${seededBy} in ${seedSeconds} s; api on ${api.url}, reference on ${reference.url}`);
+  log(`seeded by ${seededBy} in ${seedSeconds} s; api (${options.apiWorkers} worker(s)) on ${api.url}, reference on ${reference.url}`);
   const servers = { api, reference };
   const differences = await sameAnswers(file, api, reference);
   differences.forEach((difference) => log(difference));
@@ -73,6 +74,7 @@ async function main() {
     warmupS: options.warmupS,
     rounds: options.rounds,
     wrkThreads: options.wrkThreads,
+    apiWorkers: options.apiWorkers,
     seededBy,
     cpus: cpus().length,
     node: process.version,
@@ -82,7 +84,7 @@ async function main() {
   const allWarnings = [...differences, ...warnings];
   const written = writeReport(resolve(ROOT, options.outDir), { meta, summary, verdicts, warnings: allWarnings, cpuProfile, runs });
 
-  console.log(`\n${consoleTable(summary)}\n\n${verdictLines(verdicts)}`);
+  console.log(`\napi: API_WORKERS=${options.apiWorkers}; reference: one process\n${consoleTable(summary)}\n\n${verdictLines(verdicts)}`);
   if (allWarnings.length) console.log(`\nWarnings:\n${allWarnings.map((w) => `- ${w}`).join('\n')}`);
   for (const text of formatProfiles(cpuProfile)) console.log(`\n${text}`);
   console.log(`\nReport: ${written.join(', ')}`);

@@ -3,7 +3,7 @@ import { formatAreas, formatTop, selfTimeByPackage, topSelfTime } from './cpu-pr
 import { runAutocannon } from './load/autocannon.mjs';
 import { runPaced } from './load/paced.mjs';
 import { runWrk, wrkInstalled } from './load/wrk.mjs';
-import { cpuMs } from './proc-cpu.mjs';
+import { treeCpuMs } from './proc-cpu.mjs';
 import { requestFactory } from './scenarios.mjs';
 import { profiler } from './servers.mjs';
 
@@ -42,15 +42,15 @@ export function load(file, { scenario, tool }, server, { durationS, wrkThreads }
 }
 
 /**
- * One measured run: the load, plus the CPU time the server and Redis used per answered request
- * (null where /proc is missing).
+ * One measured run: the load, plus the CPU time the server (with its workers, if any) and Redis
+ * used per answered request (null where /proc is missing).
  */
 async function measure(file, entry, server, redis, settings) {
   const pids = [server.handle.child.pid, redis.handle.child.pid];
-  const before = pids.map(cpuMs);
+  const before = pids.map(treeCpuMs);
   const result = await load(file, entry, server, settings);
   const [serverUs, redisUs] = pids.map((pid, index) => {
-    const after = cpuMs(pid);
+    const after = treeCpuMs(pid);
     if (after === null || before[index] === null || result.requests === 0) return null;
     return ((after - before[index]) * 1000) / result.requests;
   });

@@ -13,6 +13,8 @@ table and target verdicts, and writes reports/bench/latest.{json,md}.
   --rounds N          A B rounds per case                               BENCH_ROUNDS
   --only LIST         scenario names, comma-separated                   BENCH_ONLY
   --tools LIST        autocannon,wrk,paced (default: every installed)   BENCH_TOOLS
+  --api-workers N     API_WORKERS of the API (default 1; the reference is
+                      always one process)                               BENCH_API_WORKERS
   --wrk-threads N     wrk threads (default 1: the servers need the other core)  BENCH_WRK_THREADS
   --cpu-profile       after the rounds, CPU-profile the API under single-read
                       load and print the top functions by self time     BENCH_CPU_PROFILE=1
@@ -49,6 +51,7 @@ export function parseOptions(argv, env, scenarioFile) {
       rounds: { type: 'string' },
       only: { type: 'string' },
       tools: { type: 'string' },
+      'api-workers': { type: 'string' },
       'wrk-threads': { type: 'string' },
       'cpu-profile': { type: 'boolean' },
       'no-build': { type: 'boolean' },
@@ -83,6 +86,7 @@ export function parseOptions(argv, env, scenarioFile) {
     rounds: pick('rounds', 'BENCH_ROUNDS', profile.rounds),
     only,
     tools,
+    apiWorkers: pick('api-workers', 'BENCH_API_WORKERS', 1),
     wrkThreads: pick('wrk-threads', 'BENCH_WRK_THREADS', 1),
     cpuProfile: values['cpu-profile'] ?? env.BENCH_CPU_PROFILE === '1',
     build: !(values['no-build'] ?? env.BENCH_NO_BUILD === '1'),

@@ -28,6 +28,22 @@ export function cpuMs(pid) {
 }
 
 /**
+ * CPU ms used so far by `pid` and every live descendant (an API with workers), or null where /proc
+ * is not available.
+ */
+export function treeCpuMs(pid) {
+  const own = cpuMs(pid);
+  if (own === null) return null;
+  let children = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+  } catch (error) {
+    if (error.code !== 'ENOENT') throw error; // the process ended meanwhile
+  }
+  return children.reduce((sum, child) => sum + (treeCpuMs(child) ?? 0), own);
+}
+
+/**
  * CPU ms used so far by the children of this process that have exited and been waited for
  * (cutime + cstime of /proc/self/stat), or null without /proc: the exact CPU cost of a child that
  * ran to completion is the difference across its run, as long as no other child ended meanwhile.

@@ -142,11 +142,11 @@ function markdown(report) {
     `# Feature store bench, ${meta.startedAt}`,
     '',
     `Profile \`${meta.profile}\`: ${meta.rounds} rounds of ${meta.durationS} s per case and server ` +
-      `(A = API, B = reference, A B A B ...), after ${meta.warmupS} s of warm-up each.`,
+      `(A = API with API_WORKERS=${meta.apiWorkers}, B = reference, one process, A B A B ...), after ${meta.warmupS} s of warm-up each.`,
     `Machine: ${meta.cpus} CPU(s), load average ${meta.loadAverage.start.join(' / ')} at start, ` +
       `${meta.loadAverage.end.join(' / ')} at end; Node ${meta.node}; commit ${meta.commit}; seeded by ${meta.seededBy}.`,
     'Figures are medians over rounds; ratios are medians of per-round API/reference ratios. Latency: autocannon and ' +
-      'paced in full precision, wrk in microseconds. CPU µs/req: user + system CPU of the server process per answered ' +
+      'paced in full precision, wrk in microseconds. CPU µs/req: user + system CPU of the server process (and its workers) per answered ' +
       'request (/proc), steadier than req/s on a shared machine.',
     '',
     table,

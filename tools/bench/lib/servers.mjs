@@ -40,11 +40,12 @@ async function healthy(url) {
  * @param env further variables (API keys, push limits ...)
  * @param main the API's entry point (default: the build in dist/)
  */
-export function startApi(redisUrl, { batchMaxIds, profileDir, env: extra = {}, main = API_MAIN } = {}) {
+export function startApi(redisUrl, { batchMaxIds, workers = 1, profileDir, env: extra = {}, main = API_MAIN } = {}) {
   // The seed layout has no namespace, whatever the caller's environment says.
   const env = {
     REGISTRY_PATH: 'registry/features.yaml',
     KEY_NAMESPACE: undefined,
+    API_WORKERS: String(workers),
     ...(batchMaxIds ? { BATCH_MAX_IDS: String(batchMaxIds) } : {}),
     ...extra,
   };

@@ -7,6 +7,7 @@ describe('loadApiConfig', () => {
     expect(config).toMatchObject({
       port: 8000,
       host: '0.0.0.0',
+      workers: 1,
       redisTarget: 'redis://127.0.0.1:6379',
       registryPath: 'registry/features.yaml',
       namespace: '',
@@ -25,6 +26,7 @@ describe('loadApiConfig', () => {
 
   it.each([
     [{ PORT: '0' }, 'PORT: expected at least 1'],
+    [{ API_WORKERS: '0' }, 'API_WORKERS: expected at least 1'],
     [{ BATCH_MAX_IDS: 'many' }, 'BATCH_MAX_IDS: expected a whole number'],
     [{ API_KEYS: 'svc:tooshort:write' }, 'API_KEYS: entry 1 (svc): keys are at least 16 characters'],
     [{ API_KEYS_FILE: '/nonexistent/keys.yaml' }, 'API_KEYS_FILE: ENOENT'],

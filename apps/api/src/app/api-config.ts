@@ -6,6 +6,7 @@ import { type ApiKey, parseApiKeys, readApiKeyFile } from '../auth/api-keys';
 const apiEnv = z.object({
   PORT: envInt(8000, 1, 65_535),
   HOST: z.string().default('0.0.0.0'),
+  API_WORKERS: envInt(1, 1, 256),
   ...redisEnv(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   REGISTRY_PATH: z.string().default('registry/features.yaml'),
@@ -25,6 +26,8 @@ const apiEnv = z.object({
 export interface ApiConfig {
   readonly port: number;
   readonly host: string;
+  /** Processes serving the port (API_WORKERS); above 1, a primary process runs them (see workers.ts). */
+  readonly workers: number;
   /** REDIS_URL, or the seed nodes of REDIS_CLUSTER_NODES (a Redis Cluster). */
   readonly redisTarget: string | readonly string[];
   /** Replicas each write waits for (REDIS_WAIT_REPLICAS, REDIS_WAIT_TIMEOUT_MS); none by default. */
@@ -64,6 +67,7 @@ export function loadApiConfig(env: NodeJS.ProcessEnv): ApiConfig {
   return {
     port: parsed.PORT,
     host: parsed.HOST,
+    workers: parsed.API_WORKERS,
     redisTarget: redisTarget(parsed, 'redis://127.0.0.1:6379'),
     durability: redisDurability(parsed),
     logLevel: parsed.LOG_LEVEL,

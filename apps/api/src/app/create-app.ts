@@ -35,7 +35,7 @@ export async function createApp(config: ApiConfig): Promise<NestFastifyApplicati
     done();
   });
   acceptJsonOnly(adapter.getInstance());
-  const metrics = new ApiMetrics();
+  const metrics = new ApiMetrics({ acrossWorkers: config.workers > 1 });
   adapter.getInstance().addHook('onResponse', (request, reply, done) => {
     metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1_000);
     done();

@@ -1,4 +1,5 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { workerScrape } from './worker-metrics';
 
 /**
  * The API's Prometheus metrics, on a registry of its own (one per app instance, so that tests
@@ -80,8 +81,13 @@ export class ApiMetrics {
     child.observe(Math.max(0, (Date.now() - eventTimeMs) / 1_000));
   };
 
-  constructor() {
+  /** The Prometheus text of GET /metrics. */
+  readonly scrape: () => Promise<string>;
+
+  /** @param acrossWorkers in a worker of API_WORKERS > 1: scrapes give the sum of every worker. */
+  constructor({ acrossWorkers = false } = {}) {
     collectDefaultMetrics({ register: this.registry });
+    this.scrape = acrossWorkers ? workerScrape(this.registry) : () => this.registry.metrics();
   }
 
   /** Runs one store call, recording its duration under `operation`, failed or not. */

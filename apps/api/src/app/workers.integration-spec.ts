@@ -1,0 +1,114 @@
+import { type SpawnedRedis, eventually, freePort, spawnRedisServer } from '@feature-store/testing';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { get } from 'node:http';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '../../../..');
+const MAIN = join(ROOT, 'dist/apps/api/apps/api/src/main.js');
+
+/** Pids of the processes whose parent is `pid`. */
+function children(pid: number): number[] {
+  try {
+    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+  } catch {
+    return []; // ps exits 1 when it lists nothing
+  }
+}
+
+/** GET on a connection of its own, so that the primary deals each request to the next worker. */
+function getStatus(port: number, path: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    get({ host: '127.0.0.1', port, path, agent: false }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode ?? 0));
+    }).on('error', reject);
+  });
+}
+
+function exited(process: ChildProcess): Promise<number | null> {
+  return process.exitCode !== null ? Promise.resolve(process.exitCode) : new Promise((resolve) => process.once('exit', resolve));
+}
+
+/** The built API with API_WORKERS=2: a primary and two workers sharing the port. */
+describe('API workers', () => {
+  let redis: SpawnedRedis;
+
+  beforeAll(async () => {
+    redis = await spawnRedisServer();
+  });
+
+  afterAll(async () => {
+    await redis.stop();
+  });
+
+  async function startApi(env: Record<string, string> = {}) {
+    const port = await freePort();
+    const api = spawn(process.execPath, [MAIN], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...redis.env, API_WORKERS: '2', LOG_LEVEL: 'error', ...env },
+      stdio: 'ignore',
+    });
+    if (api.pid === undefined) throw new Error('the API process did not start');
+    return { api, pid: api.pid, port };
+  }
+
+  it('serves from both workers, sums their metrics, replaces a dead worker and stops on SIGTERM', async () => {
+    const { api, pid, port } = await startApi();
+    try {
+      await eventually('both workers to listen', 20_000, async () => children(pid).length === 2 && (await getStatus(port, '/health/ready')) === 200, 100);
+      const requests = 20;
+      for (let index = 0; index < requests; index++) expect(await getStatus(port, '/features/nobody')).toBe(404);
+
+      // Connections go to the workers in turn, so either alone counted about half of them.
+      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      expect(metrics).toContain(`http_request_duration_seconds_count{method="GET",route="/features/:userId",status="404"} ${requests}`);
+
+      const victim = children(pid)[0] ?? 0;
+      process.kill(victim, 'SIGKILL');
+      // A scrape answers once every worker does, the new one included.
+      await eventually('a new worker', 20_000, async () => {
+        const now = children(pid);
+        return now.length === 2 && !now.includes(victim) && (await getStatus(port, '/metrics')) === 200;
+      }, 100);
+      for (let index = 0; index < 4; index++) expect(await getStatus(port, '/features/nobody')).toBe(404);
+
+      const workers = children(pid);
+      api.kill('SIGTERM');
+      await expect(exited(api)).resolves.toBe(0);
+      expect(workers.filter(isAlive)).toEqual([]);
+      await expect(getStatus(port, '/health/live')).rejects.toThrow();
+    } finally {
+      if (api.exitCode === null) api.kill('SIGKILL');
+    }
+  }, 60_000);
+
+  it('exits 0 on SIGTERM while its workers are still booting', async () => {
+    const { api, pid } = await startApi();
+    try {
+      await eventually('the workers to be forked', 10_000, async () => children(pid).length === 2, 10);
+      api.kill('SIGTERM');
+      await expect(exited(api)).resolves.toBe(0);
+    } finally {
+      if (api.exitCode === null) api.kill('SIGKILL');
+    }
+  }, 30_000);
+
+  it('exits 1 when the workers cannot start, instead of forking them again and again', async () => {
+    const { api, pid } = await startApi({ REGISTRY_PATH: 'registry/does-not-exist.yaml' });
+    try {
+      await expect(exited(api)).resolves.toBe(1);
+      expect(children(pid)).toEqual([]);
+    } finally {
+      if (api.exitCode === null) api.kill('SIGKILL');
+    }
+  }, 30_000);
+});
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false; // ESRCH: no such process
+  }
+}
