@@ -32,7 +32,7 @@ export class FeaturesService {
   async getOne(entity: string, id: string, query: ReadQuery): Promise<EntityFeaturesBody> {
     const record = await this.metrics.timeRedis('get', () => this.store.get(entity, id, query));
     if (record) this.observe(record);
-    this.count(entity, record ? 1 : 0, record ? 0 : 1);
+    this.metrics.countEntities(entity, record ? 1 : 0, record ? 0 : 1);
     if (!record) throw notFound(entity, id);
     return toBody(record, query.eventTimes);
   }
@@ -43,7 +43,7 @@ export class FeaturesService {
     const records = await this.metrics.timeRedis('get_many', () => this.store.getMany(entity, ids, query));
     for (const record of records) if (record) this.observe(record);
     const found = records.filter((record) => record !== null).length;
-    this.count(entity, found, records.length - found);
+    this.metrics.countEntities(entity, found, records.length - found);
     return records.map((record) => (record ? toBody(record, query.eventTimes) : null));
   }
 
@@ -54,7 +54,7 @@ export class FeaturesService {
   async getOneJson(entity: string, id: string): Promise<string> {
     const onEventTime = this.metrics.observeEventTime;
     const json = await this.metrics.timeRedis('get', () => this.store.getJson(entity, id, { onEventTime }));
-    this.count(entity, json === null ? 0 : 1, json === null ? 1 : 0);
+    this.metrics.countEntities(entity, json === null ? 0 : 1, json === null ? 1 : 0);
     if (json === null) throw notFound(entity, id);
     return json;
   }
@@ -65,7 +65,7 @@ export class FeaturesService {
     const onEventTime = this.metrics.observeEventTime;
     const features = await this.metrics.timeRedis('get_many', () => this.store.getManyJson(entity, ids, { onEventTime }));
     const found = features.filter((json) => json !== null).length;
-    this.count(entity, found, features.length - found);
+    this.metrics.countEntities(entity, found, features.length - found);
     return features;
   }
 
@@ -73,11 +73,6 @@ export class FeaturesService {
     for (const [view, eventTimeMs] of Object.entries(record.eventTimes)) {
       if (eventTimeMs !== null) this.metrics.observeEventTime(view, eventTimeMs);
     }
-  }
-
-  private count(entity: string, found: number, missing: number): void {
-    if (found > 0) this.metrics.entities.inc({ entity, outcome: 'found' }, found);
-    if (missing > 0) this.metrics.entities.inc({ entity, outcome: 'missing' }, missing);
   }
 
   private checkBatchSize(ids: readonly string[], field: string): void {

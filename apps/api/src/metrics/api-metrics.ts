@@ -1,4 +1,5 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { type HistogramSeries, SeriesHistogram } from './series-histogram';
 import { workerScrape } from './worker-metrics';
 
 /**
@@ -8,7 +9,7 @@ import { workerScrape } from './worker-metrics';
 export class ApiMetrics {
   readonly registry = new Registry();
 
-  readonly requests = new Histogram({
+  readonly requests = new SeriesHistogram({
     name: 'http_request_duration_seconds',
     help: 'HTTP requests by route and status, with their duration',
     labelNames: ['method', 'route', 'status'] as const,
@@ -34,9 +35,18 @@ export class ApiMetrics {
     help: 'Entity ids read, by entity and outcome (found, missing)',
     labelNames: ['entity', 'outcome'] as const,
     registers: [this.registry],
+    // Reads add to plain numbers (see countEntities); a scrape moves them into the counter.
+    collect: () => {
+      for (const [entity, counts] of this.entityCounts) {
+        if (counts.found > 0) this.entities.inc({ entity, outcome: 'found' }, counts.found);
+        if (counts.missing > 0) this.entities.inc({ entity, outcome: 'missing' }, counts.missing);
+        counts.found = 0;
+        counts.missing = 0;
+      }
+    },
   });
 
-  readonly redis = new Histogram({
+  readonly redis = new SeriesHistogram({
     name: 'feature_store_redis_seconds',
     help: 'Duration of the store calls behind each request (one Redis round trip each), by operation',
     labelNames: ['operation'] as const,
@@ -44,7 +54,7 @@ export class ApiMetrics {
     registers: [this.registry],
   });
 
-  readonly servedAge = new Histogram({
+  readonly servedAge = new SeriesHistogram({
     name: 'feature_store_served_event_age_seconds',
     help: 'Age (now - event time) of the rows served, by feature view',
     labelNames: ['view'] as const,
@@ -52,34 +62,43 @@ export class ApiMetrics {
     registers: [this.registry],
   });
 
-  /**
-   * Labelled children, created once per label set: observing through them skips prom-client's
-   * hashing of a labels object, which would run for every request and every row served.
-   */
-  private readonly requestChildren = new Map<string, ReturnType<typeof this.requests.labels>>();
-  private readonly ageChildren = new Map<string, ReturnType<typeof this.servedAge.labels>>();
-  private readonly redisChildren = new Map<string, ReturnType<typeof this.redis.labels>>();
+  /** Series bound once per label set: see SeriesHistogram. */
+  private readonly requestSeries = new Map<string, HistogramSeries>();
+  private readonly ageSeries = new Map<string, HistogramSeries>();
+  private readonly redisSeries = new Map<string, HistogramSeries>();
+  private readonly entityCounts = new Map<string, { found: number; missing: number }>();
 
   /** Records one answered request. */
   observeRequest(method: string, route: string, status: number, seconds: number): void {
     const key = `${method} ${route} ${status}`;
-    let child = this.requestChildren.get(key);
-    if (!child) {
-      child = this.requests.labels({ method, route, status: String(status) });
-      this.requestChildren.set(key, child);
+    let series = this.requestSeries.get(key);
+    if (!series) {
+      series = this.requests.series({ method, route, status: String(status) });
+      this.requestSeries.set(key, series);
     }
-    child.observe(seconds);
+    series.observe(seconds);
   }
 
   /** Records the age of a served row of `view`: pass as `onEventTime` to the store's JSON reads. */
   readonly observeEventTime = (view: string, eventTimeMs: number): void => {
-    let child = this.ageChildren.get(view);
-    if (!child) {
-      child = this.servedAge.labels({ view });
-      this.ageChildren.set(view, child);
+    let series = this.ageSeries.get(view);
+    if (!series) {
+      series = this.servedAge.series({ view });
+      this.ageSeries.set(view, series);
     }
-    child.observe(Math.max(0, (Date.now() - eventTimeMs) / 1_000));
+    series.observe(Math.max(0, (Date.now() - eventTimeMs) / 1_000));
   };
+
+  /** Counts ids read of `entity`, found or not. */
+  countEntities(entity: string, found: number, missing: number): void {
+    let counts = this.entityCounts.get(entity);
+    if (!counts) {
+      counts = { found: 0, missing: 0 };
+      this.entityCounts.set(entity, counts);
+    }
+    counts.found += found;
+    counts.missing += missing;
+  }
 
   /** The Prometheus text of GET /metrics. */
   readonly scrape: () => Promise<string>;
@@ -91,17 +110,24 @@ export class ApiMetrics {
   }
 
   /** Runs one store call, recording its duration under `operation`, failed or not. */
-  async timeRedis<T>(operation: string, call: () => Promise<T>): Promise<T> {
-    let child = this.redisChildren.get(operation);
-    if (!child) {
-      child = this.redis.labels({ operation });
-      this.redisChildren.set(operation, child);
+  timeRedis<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    let series = this.redisSeries.get(operation);
+    if (!series) {
+      series = this.redis.series({ operation });
+      this.redisSeries.set(operation, series);
     }
-    const stop = child.startTimer();
-    try {
-      return await call();
-    } finally {
-      stop();
-    }
+    const observed = series;
+    const start = performance.now();
+    const stop = () => observed.observe((performance.now() - start) / 1_000);
+    return call().then(
+      (value) => {
+        stop();
+        return value;
+      },
+      (error: unknown) => {
+        stop();
+        throw error;
+      },
+    );
   }
 }
