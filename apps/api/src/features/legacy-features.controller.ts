@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { ApiBody } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RequiresScope } from '../auth/api-key.guard';
 import { FeaturesService } from './features.service';
-import { LegacyBatchRequestDto } from './dto/batch-request.dto';
+import { LegacyBatchRequestDto, legacyBatchIds } from './dto/batch-request.dto';
 
 /** Entity of the original routes. */
 const ENTITY = 'user';
@@ -29,13 +30,15 @@ export class LegacyFeaturesController {
   @RequiresScope('read')
   @Post('batch')
   @HttpCode(200)
-  async getMany(@Body() body: LegacyBatchRequestDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
-    const features = await this.features.getManyJson(ENTITY, body.user_ids, 'user_ids');
+  @ApiBody({ type: LegacyBatchRequestDto })
+  async getMany(@Body() body: unknown, @Res({ passthrough: true }) reply: FastifyReply): Promise<string> {
+    const ids = legacyBatchIds(body);
+    const features = await this.features.getManyJson(ENTITY, ids, 'user_ids');
     void reply.type(JSON_TYPE);
     let json = '[';
     for (let index = 0; index < features.length; index++) {
       if (index > 0) json += ',';
-      json += `{"user_id":${JSON.stringify(body.user_ids[index])},"features":${features[index] ?? 'null'}}`;
+      json += `{"user_id":${JSON.stringify(ids[index])},"features":${features[index] ?? 'null'}}`;
     }
     return `${json}]`;
   }
