@@ -2,7 +2,6 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { FeatureStoreModule } from '@feature-store/nest';
 import { EntityFeaturesController } from '../features/entity-features.controller';
 import { FeaturesService } from '../features/features.service';
-import { LegacyFeaturesController } from '../features/legacy-features.controller';
 import { HealthController } from '../health/health.controller';
 import { ApiKeyGuard } from '../auth/api-key.guard';
 import { PushController } from '../push/push.controller';
@@ -19,7 +18,7 @@ export class AppModule {
       imports: [
         FeatureStoreModule.forRoot({ ...config, connectionName: 'feature-store-api' }),
       ],
-      controllers: [LegacyFeaturesController, EntityFeaturesController, PushController, HealthController, MetricsController],
+      controllers: [EntityFeaturesController, PushController, HealthController, MetricsController],
       providers: [
         { provide: API_CONFIG, useValue: config },
         { provide: ApiMetrics, useValue: metrics },

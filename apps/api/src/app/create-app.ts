@@ -8,6 +8,8 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AllExceptionsFilter } from '../errors/all-exceptions.filter';
 import { errorResponse } from '../errors/error-response';
+import { FeaturesService } from '../features/features.service';
+import { LEGACY_OPENAPI_PATHS, serveLegacyRoutes } from '../features/legacy-routes';
 import { acceptJsonOnly } from '../http/json-body';
 import { ApiMetrics } from '../metrics/api-metrics';
 import type { ApiConfig } from './api-config';
@@ -54,6 +56,7 @@ export async function createApp(config: ApiConfig): Promise<NestFastifyApplicati
       exceptionFactory: (errors) => new BadRequestException(validationMessages(errors)),
     }),
   );
+  serveLegacyRoutes(adapter.getInstance(), { features: app.get(FeaturesService), config, metrics });
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -62,6 +65,7 @@ export async function createApp(config: ApiConfig): Promise<NestFastifyApplicati
       .addApiKey({ type: 'apiKey', in: 'header', name: API_KEY_HEADER }, API_KEY_HEADER)
       .build(),
   );
+  Object.assign(document.paths, LEGACY_OPENAPI_PATHS);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   await app.init();
   await app.getHttpAdapter().getInstance().ready();

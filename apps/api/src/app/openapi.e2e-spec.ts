@@ -23,9 +23,16 @@ describe('OpenAPI document and /metrics', () => {
         Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`),
       ),
     );
-    // Every route of every controller, read from Nest's own route metadata.
+    // Every route of every controller, read from Nest's own route metadata, and the original
+    // contract's routes, which Fastify serves directly.
     const { controllers = [] } = AppModule.forRoot(loadApiConfig({}), new ApiMetrics());
-    const served = controllers.flatMap((controller) => {
+    const fastify = api.app.getHttpAdapter().getInstance();
+    const native = [
+      ['GET', '/features/:userId'],
+      ['POST', '/features/batch'],
+    ] as const;
+    expect(native.filter(([method, url]) => !fastify.hasRoute({ method, url }))).toEqual([]);
+    const routes = controllers.flatMap((controller) => {
       const base = Reflect.getMetadata(PATH_METADATA, controller) as string;
       const prototype = controller.prototype as Record<string, unknown>;
       return Object.getOwnPropertyNames(prototype).flatMap((name) => {
@@ -35,9 +42,10 @@ describe('OpenAPI document and /metrics', () => {
         if (path === undefined) return [];
         const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod];
         const full = `/${[base, path].filter((part) => part && part !== '/').join('/')}`;
-        return [`${method} ${full.replace(/:(\w+)/g, '{$1}')}`];
+        return [`${method} ${full}`];
       });
     });
+    const served = [...routes, ...native.map(([method, url]) => `${method} ${url}`)].map((route) => route.replace(/:(\w+)/g, '{$1}'));
     expect(served.sort()).toEqual([
       'GET /features/{userId}',
       'GET /health',

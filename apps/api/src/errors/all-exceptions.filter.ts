@@ -6,23 +6,27 @@ import { errorResponse } from './error-response';
 
 const logger = new Logger('HttpError');
 
+/** Answers `error` as `{"detail", "code"}` with its status; counts Redis failures, logs 5xx. */
+export function answerError(error: unknown, request: FastifyRequest, reply: FastifyReply, metrics: ApiMetrics): void {
+  const { status, body } = errorResponse(error);
+  if (body.code === FeatureStoreErrorCode.RedisError) metrics.redisErrors.inc();
+  if (status >= 500) {
+    logger.error({
+      reqId: request.id,
+      route: request.routeOptions.url,
+      code: body.code,
+      err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error),
+    });
+  }
+  void reply.status(status).send(body);
+}
+
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   constructor(private readonly metrics: ApiMetrics) {}
 
   catch(error: unknown, host: ArgumentsHost): void {
-    const { status, body } = errorResponse(error);
-    if (body.code === FeatureStoreErrorCode.RedisError) this.metrics.redisErrors.inc();
     const http = host.switchToHttp();
-    if (status >= 500) {
-      const request = http.getRequest<FastifyRequest>();
-      logger.error({
-        reqId: request.id,
-        route: request.routeOptions.url,
-        code: body.code,
-        err: error instanceof Error ? { message: error.message, stack: error.stack } : String(error),
-      });
-    }
-    void http.getResponse<FastifyReply>().status(status).send(body);
+    answerError(error, http.getRequest<FastifyRequest>(), http.getResponse<FastifyReply>(), this.metrics);
   }
 }
