@@ -63,18 +63,23 @@ export class ApiMetrics {
   });
 
   /** Series bound once per label set: see SeriesHistogram. */
-  private readonly requestSeries = new Map<string, HistogramSeries>();
+  /** route -> method -> series by status code */
+  private readonly requestSeries = new Map<string, Map<string, HistogramSeries[]>>();
   private readonly ageSeries = new Map<string, HistogramSeries>();
   private readonly redisSeries = new Map<string, HistogramSeries>();
   private readonly entityCounts = new Map<string, { found: number; missing: number }>();
 
   /** Records one answered request. */
   observeRequest(method: string, route: string, status: number, seconds: number): void {
-    const key = `${method} ${route} ${status}`;
-    let series = this.requestSeries.get(key);
+    // Looked up by the strings Fastify already holds, without building a key per request.
+    let byRoute = this.requestSeries.get(route);
+    if (!byRoute) this.requestSeries.set(route, (byRoute = new Map()));
+    let series = byRoute.get(method)?.[status];
     if (!series) {
       series = this.requests.series({ method, route, status: String(status) });
-      this.requestSeries.set(key, series);
+      let byStatus = byRoute.get(method);
+      if (!byStatus) byRoute.set(method, (byStatus = []));
+      byStatus[status] = series;
     }
     series.observe(seconds);
   }

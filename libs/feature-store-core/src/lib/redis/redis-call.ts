@@ -7,12 +7,14 @@ export function toRedisError(error: unknown): FeatureStoreError {
   return new FeatureStoreError(FeatureStoreErrorCode.RedisError, `Redis: ${message}`, {}, { cause: error });
 }
 
-/** Runs a Redis call, turning its failures into `REDIS_ERROR`. */
-export async function redisCall<T>(run: () => Promise<T>): Promise<T> {
+/** Runs a Redis call, turning its failures into `REDIS_ERROR` (one promise, no async frame). */
+export function redisCall<T>(run: () => Promise<T>): Promise<T> {
   try {
-    return await run();
+    return run().catch((error: unknown) => {
+      throw toRedisError(error);
+    });
   } catch (error) {
-    throw toRedisError(error);
+    return Promise.reject(toRedisError(error));
   }
 }
 

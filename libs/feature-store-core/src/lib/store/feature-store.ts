@@ -92,8 +92,9 @@ export class FeatureStore {
    * @throws FeatureStoreError `UNKNOWN_ENTITY`, `UNKNOWN_FEATURE`, `INVALID_ID`, `CORRUPT_VALUE`, `REDIS_ERROR`
    */
   async get(entityName: string, id: string, options: ReadOptions = {}): Promise<EntityRecord | null> {
-    const { plan, reply } = await this.readOne(entityName, id, options);
-    return plan.decode(id, reply, this.clock());
+    const plan = this.plan(entityName, options);
+    validateId(plan.entity, id);
+    return plan.decode(id, await this.readOne(plan, id), this.clock());
   }
 
   /**
@@ -114,8 +115,9 @@ export class FeatureStore {
    * the stored text without building values: for servers that write their responses themselves.
    */
   async getJson(entityName: string, id: string, options: JsonReadOptions = {}): Promise<string | null> {
-    const { plan, reply } = await this.readOne(entityName, id, options);
-    return plan.encodeJson(reply, this.clock(), 0, options.onEventTime);
+    const plan = this.plan(entityName, options);
+    validateId(plan.entity, id);
+    return plan.encodeJson(await this.readOne(plan, id), this.clock(), 0, options.onEventTime);
   }
 
   /** As `getMany`, with each id's `features` object as JSON text (see `getJson`). */
@@ -322,12 +324,9 @@ export class FeatureStore {
     return { hashes, args };
   }
 
-  /** One HMGET of the plan's fields. */
-  private async readOne(entityName: string, id: string, options: ReadOptions): Promise<{ plan: ReadPlan; reply: RawValues }> {
-    const plan = this.plan(entityName, options);
-    validateId(plan.entity, id);
-    const reply = await redisCall(() => this.redis.hmget(this.keys.entityHash(entityName, id), ...plan.fields));
-    return { plan, reply };
+  /** One HMGET of the plan's fields (no async frame of its own: single reads are the hot path). */
+  private readOne(plan: ReadPlan, id: string): Promise<RawValues> {
+    return redisCall(() => this.redis.hmget(this.keys.entityHash(plan.entity.name, id), ...plan.fields));
   }
 
   /** The plan's fields of every id's hash, flattened id by id (false: missing), in one script call. */
