@@ -99,15 +99,14 @@ export class FeatureStore {
 
   /**
    * Features of many ids in one round trip, in request order; null for unknown ids. On a single
-   * server one command (a script reading every hash); on a cluster one pipeline of HMGETs per
+   * server one command (a script reading every hash); on a cluster one call of that script per
    * master, in parallel.
    * @throws FeatureStoreError as `get`; `INVALID_ID` carries the index of the bad id as `row`.
    */
   async getMany(entityName: string, ids: readonly string[], options: ReadOptions = {}): Promise<(EntityRecord | null)[]> {
-    const { plan, reply } = await this.readMany(entityName, ids, options);
+    const { plan, replies } = await this.readMany(entityName, ids, options);
     const now = this.clock();
-    const width = plan.fields.length;
-    return ids.map((id, index) => plan.decode(id, reply, now, index * width));
+    return ids.map((id, index) => plan.decode(id, replies[index]!, now));
   }
 
   /**
@@ -117,15 +116,14 @@ export class FeatureStore {
   async getJson(entityName: string, id: string, options: JsonReadOptions = {}): Promise<string | null> {
     const plan = this.plan(entityName, options);
     validateId(plan.entity, id);
-    return plan.encodeJson(await this.readOne(plan, id), this.clock(), 0, options.onEventTime);
+    return plan.encodeJson(await this.readOne(plan, id), this.clock(), options.onEventTime);
   }
 
   /** As `getMany`, with each id's `features` object as JSON text (see `getJson`). */
   async getManyJson(entityName: string, ids: readonly string[], options: JsonReadOptions = {}): Promise<(string | null)[]> {
-    const { plan, reply } = await this.readMany(entityName, ids, options);
+    const { plan, replies } = await this.readMany(entityName, ids, options);
     const now = this.clock();
-    const width = plan.fields.length;
-    return ids.map((_, index) => plan.encodeJson(reply, now, index * width, options.onEventTime));
+    return replies.map((reply) => plan.encodeJson(reply, now, options.onEventTime));
   }
 
   /**
@@ -329,45 +327,42 @@ export class FeatureStore {
     return redisCall(() => this.redis.hmget(this.keys.entityHash(plan.entity.name, id), ...plan.fields));
   }
 
-  /** The plan's fields of every id's hash, flattened id by id (false: missing), in one script call. */
+  /** The plan's fields of every id's hash, one HMGET-like reply per id (false: missing), in one script call. */
   private async readMany(
     entityName: string,
     ids: readonly string[],
     options: ReadOptions,
-  ): Promise<{ plan: ReadPlan; reply: RawValues }> {
+  ): Promise<{ plan: ReadPlan; replies: readonly RawValues[] }> {
     const plan = this.plan(entityName, options);
     ids.forEach((id, index) => atRow(index, `ids[${index}]`, () => validateId(plan.entity, id)));
-    if (ids.length === 0) return { plan, reply: [] };
+    if (ids.length === 0) return { plan, replies: [] };
     const keys = ids.map((id) => this.keys.entityHash(plan.entity.name, id));
-    if (this.cluster) return { plan, reply: await this.readOnCluster(this.cluster, keys, plan.fields) };
+    if (this.cluster) return { plan, replies: await this.readOnCluster(this.cluster, keys, plan.fields) };
     const json = await redisCall(() => this.redis.fsReadHashes(keys.length, ...keys, ...plan.fields));
-    return { plan, reply: JSON.parse(json) as (string | false)[] };
+    return { plan, replies: JSON.parse(json) as RawValues[] };
   }
 
   /**
-   * The same fields of every key, flattened key by key: one script call per master, on that
+   * The same fields of every key, one reply per key: one script call per master, on that
    * master's connection (a cluster script may not declare keys of several slots, so they go as
    * arguments; Redis refuses any that the master does not serve), in parallel.
    */
-  private async readOnCluster(cluster: Cluster, keys: readonly string[], fields: readonly string[]): Promise<RawValues> {
-    const width = fields.length;
-    const reply = new Array<string | null | false>(keys.length * width);
-    const place = (index: number, values: readonly (string | null | false)[], offset: number) => {
-      for (let field = 0; field < width; field++) reply[index * width + field] = values[offset + field]!;
-    };
+  private async readOnCluster(cluster: Cluster, keys: readonly string[], fields: readonly string[]): Promise<RawValues[]> {
+    const replies = new Array<RawValues>(keys.length);
     await perMaster(
       cluster,
       keys,
       async (master, indexes) => {
         defineScripts(master);
         const json = await master.fsReadHashes(0, indexes.length, ...indexes.map((index) => keys[index]!), ...fields);
-        const values = JSON.parse(json) as (string | false)[];
-        indexes.forEach((index, position) => place(index, values, position * width));
+        const values = JSON.parse(json) as RawValues[];
+        indexes.forEach((index, position) => (replies[index] = values[position]!));
         return [];
       },
-      (indexes) => Promise.all(indexes.map(async (index) => place(index, await redisCall(() => cluster.hmget(keys[index]!, ...fields)), 0))),
+      (indexes) =>
+        Promise.all(indexes.map(async (index) => (replies[index] = await redisCall(() => cluster.hmget(keys[index]!, ...fields))))),
     );
-    return reply;
+    return replies;
   }
 
   private plan(entityName: string, options: ReadOptions): ReadPlan {

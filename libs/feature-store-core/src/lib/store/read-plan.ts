@@ -76,19 +76,19 @@ export class ReadPlan {
    * from the stored text: a stored int or float already is JSON number text, so the common case
    * builds no intermediate value. Same values, expiry and errors as `decode`.
    */
-  encodeJson(reply: RawValues, now: number, offset = 0, onEventTime?: EventTimeListener): string | null {
-    const expired = this.expiredViews(reply, now, offset);
+  encodeJson(reply: RawValues, now: number, onEventTime?: EventTimeListener): string | null {
+    const expired = this.expiredViews(reply, now);
     if (expired === null) return null;
     if (onEventTime) {
       this.entity.views.forEach((view, index) => {
-        const raw = rawAt(reply, offset + this.features.length + index);
+        const raw = rawAt(reply, this.features.length + index);
         if (raw !== null) onEventTime(view.name, Number(raw));
       });
     }
     let json = '{';
     for (let index = 0; index < this.features.length; index++) {
       const feature = this.features[index]!;
-      const raw = rawAt(reply, offset + index);
+      const raw = rawAt(reply, index);
       json += this.jsonKeys[index];
       if (raw === null || expired[this.viewIndexes[index]!]) json += 'null';
       else if (feature.type === 'string') json += JSON.stringify(raw);
@@ -99,9 +99,9 @@ export class ReadPlan {
   }
 
   /** Per view, whether its row is expired; null when every value is missing (unknown id). */
-  private expiredViews(reply: RawValues, now: number, offset: number): boolean[] | null {
+  private expiredViews(reply: RawValues, now: number): boolean[] | null {
     let found = false;
-    for (let i = offset; i < offset + this.fields.length; i++) {
+    for (let i = 0; i < this.fields.length; i++) {
       const raw = reply[i];
       if (raw !== null && raw !== false && raw !== undefined) {
         found = true;
@@ -110,23 +110,22 @@ export class ReadPlan {
     }
     if (!found) return null;
     return this.entity.views.map((view, index) => {
-      const raw = rawAt(reply, offset + this.features.length + index);
+      const raw = rawAt(reply, this.features.length + index);
       return view.maxAgeMs !== null && raw !== null && now - Number(raw) > view.maxAgeMs;
     });
   }
 
   /**
-   * Decodes the values of one id, positional in `fields` order, starting at `offset` of `reply`
-   * (an HMGET reply, or a batch reply holding every id's values in turn), as of `now` (epoch ms);
-   * null when the id is unknown.
+   * Decodes the values of one id, positional in `fields` order (an HMGET reply, or one id's entry
+   * of the batch script's reply), as of `now` (epoch ms); null when the id is unknown.
    */
-  decode(id: string, reply: RawValues, now: number, offset = 0): EntityRecord | null {
-    const expiredViews = this.expiredViews(reply, now, offset);
+  decode(id: string, reply: RawValues, now: number): EntityRecord | null {
+    const expiredViews = this.expiredViews(reply, now);
     if (expiredViews === null) return null;
     const eventTimes: Record<string, number | null> = {};
     const expired: string[] = [];
     this.entity.views.forEach((view, index) => {
-      const raw = rawAt(reply, offset + this.features.length + index);
+      const raw = rawAt(reply, this.features.length + index);
       eventTimes[view.name] = raw === null ? null : Number(raw);
       if (expiredViews[index]) expired.push(view.name);
     });
@@ -134,7 +133,7 @@ export class ReadPlan {
     this.features.forEach((feature, index) => {
       features[feature.name] = expiredViews[this.viewIndexes[index]!]
         ? null
-        : decodeValue(feature, rawAt(reply, offset + index));
+        : decodeValue(feature, rawAt(reply, index));
     });
     return { id, features, eventTimes, expired };
   }
