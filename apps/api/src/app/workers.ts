@@ -30,9 +30,11 @@ export function runPrimary(config: ApiConfig): void {
     worker.once('listening', () => listened.add(worker));
     worker.on('message', (message: MetricsRequest) => {
       if (message?.type !== METRICS_MESSAGE) return;
+      // The asking worker may have died meanwhile: sending to it then would fail the primary.
+      const reply = (answer: MetricsReply) => worker.isConnected() && worker.send(answer);
       aggregator.clusterMetrics().then(
-        (text) => worker.send({ type: METRICS_MESSAGE, id: message.id, text } satisfies MetricsReply),
-        (error: Error) => worker.send({ type: METRICS_MESSAGE, id: message.id, error: error.message } satisfies MetricsReply),
+        (text) => reply({ type: METRICS_MESSAGE, id: message.id, text }),
+        (error: Error) => reply({ type: METRICS_MESSAGE, id: message.id, error: error.message }),
       );
     });
   };
