@@ -62,45 +62,31 @@ export class ApiMetrics {
     registers: [this.registry],
   });
 
-  /** Series bound once per label set: see SeriesHistogram. */
-  /** route -> method -> series by status code */
-  private readonly requestSeries = new Map<string, Map<string, HistogramSeries[]>>();
+  /** Series bound once per label set (see SeriesHistogram), found by the strings the caller holds. */
+  private readonly requestSeries = new Map<string, Map<string, HistogramSeries[]>>(); // route -> method -> [status]
   private readonly ageSeries = new Map<string, HistogramSeries>();
   private readonly redisSeries = new Map<string, HistogramSeries>();
   private readonly entityCounts = new Map<string, { found: number; missing: number }>();
+  // Made once, so that a lookup on the request path allocates no closure.
+  private readonly newAgeSeries = (view: string) => this.servedAge.series({ view });
+  private readonly newRedisSeries = (operation: string) => this.redis.series({ operation });
 
   /** Records one answered request. */
   observeRequest(method: string, route: string, status: number, seconds: number): void {
-    // Looked up by the strings Fastify already holds, without building a key per request.
-    let byRoute = this.requestSeries.get(route);
-    if (!byRoute) this.requestSeries.set(route, (byRoute = new Map()));
-    let series = byRoute.get(method)?.[status];
-    if (!series) {
-      series = this.requests.series({ method, route, status: String(status) });
-      let byStatus = byRoute.get(method);
-      if (!byStatus) byRoute.set(method, (byStatus = []));
-      byStatus[status] = series;
-    }
-    series.observe(seconds);
+    const byStatus = memo(memo(this.requestSeries, route, newMethodMap), method, newStatusList);
+    byStatus[status] ??= this.requests.series({ method, route, status: String(status) });
+    byStatus[status].observe(seconds);
   }
 
   /** Records the age of a served row of `view`: pass as `onEventTime` to the store's JSON reads. */
   readonly observeEventTime = (view: string, eventTimeMs: number): void => {
-    let series = this.ageSeries.get(view);
-    if (!series) {
-      series = this.servedAge.series({ view });
-      this.ageSeries.set(view, series);
-    }
+    const series = memo(this.ageSeries, view, this.newAgeSeries);
     series.observe(Math.max(0, (Date.now() - eventTimeMs) / 1_000));
   };
 
   /** Counts ids read of `entity`, found or not. */
   countEntities(entity: string, found: number, missing: number): void {
-    let counts = this.entityCounts.get(entity);
-    if (!counts) {
-      counts = { found: 0, missing: 0 };
-      this.entityCounts.set(entity, counts);
-    }
+    const counts = memo(this.entityCounts, entity, newCounts);
     counts.found += found;
     counts.missing += missing;
   }
@@ -116,14 +102,9 @@ export class ApiMetrics {
 
   /** Runs one store call, recording its duration under `operation`, failed or not. */
   timeRedis<T>(operation: string, call: () => Promise<T>): Promise<T> {
-    let series = this.redisSeries.get(operation);
-    if (!series) {
-      series = this.redis.series({ operation });
-      this.redisSeries.set(operation, series);
-    }
-    const observed = series;
+    const series = memo(this.redisSeries, operation, this.newRedisSeries);
     const start = performance.now();
-    const stop = () => observed.observe((performance.now() - start) / 1_000);
+    const stop = () => series.observe((performance.now() - start) / 1_000);
     return call().then(
       (value) => {
         stop();
@@ -135,4 +116,18 @@ export class ApiMetrics {
       },
     );
   }
+}
+
+const newMethodMap = (): Map<string, HistogramSeries[]> => new Map();
+const newStatusList = (): HistogramSeries[] => [];
+const newCounts = () => ({ found: 0, missing: 0 });
+
+/** The value of `key` in `map`, made by `create(key)` the first time. */
+function memo<K, V>(map: Map<K, V>, key: K, create: (key: K) => V): V {
+  let value = map.get(key);
+  if (value === undefined) {
+    value = create(key);
+    map.set(key, value);
+  }
+  return value;
 }
