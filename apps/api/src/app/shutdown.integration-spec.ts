@@ -1,10 +1,7 @@
-import { type SpawnedRedis, eventually, freePort, spawnRedisServer } from '@feature-store/testing';
+import { type SpawnedRedis, eventually, spawnRedisServer } from '@feature-store/testing';
 import { createRedisClient } from '@feature-store/core';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
-
-const ROOT = join(__dirname, '../../../..');
-const MAIN = join(ROOT, 'dist/apps/api/apps/api/src/main.js');
+import type { ChildProcess } from 'node:child_process';
+import { spawnBuiltApi } from '../testing/built-api';
 
 /** The built API process: SIGTERM lets the request in flight finish, then exits 0. */
 describe('API shutdown on SIGTERM', () => {
@@ -14,12 +11,7 @@ describe('API shutdown on SIGTERM', () => {
 
   beforeAll(async () => {
     redis = await spawnRedisServer({ args: ['--enable-debug-command', 'yes'] });
-    port = await freePort();
-    api = spawn(process.execPath, [MAIN], {
-      cwd: ROOT,
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...redis.env, REDIS_COMMAND_TIMEOUT_MS: '5000' },
-      stdio: 'ignore',
-    });
+    ({ process: api, port } = await spawnBuiltApi({ ...redis.env, REDIS_COMMAND_TIMEOUT_MS: '5000' }));
     await eventually('the API to become ready', 20_000, async () => (await fetch(`http://127.0.0.1:${port}/health/ready`)).ok, 100);
   }, 30_000);
 

@@ -1,10 +1,7 @@
-import { type SpawnedRedis, eventually, freePort, spawnRedisServer } from '@feature-store/testing';
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type SpawnedRedis, eventually, spawnRedisServer } from '@feature-store/testing';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { get } from 'node:http';
-import { join } from 'node:path';
-
-const ROOT = join(__dirname, '../../../..');
-const MAIN = join(ROOT, 'dist/apps/api/apps/api/src/main.js');
+import { spawnBuiltApi } from '../testing/built-api';
 
 /** Pids of the processes whose parent is `pid`. */
 function children(pid: number): number[] {
@@ -41,19 +38,10 @@ describe('API workers', () => {
     await redis.stop();
   });
 
-  async function startApi(env: Record<string, string> = {}) {
-    const port = await freePort();
-    const api = spawn(process.execPath, [MAIN], {
-      cwd: ROOT,
-      env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...redis.env, API_WORKERS: '2', LOG_LEVEL: 'error', ...env },
-      stdio: 'ignore',
-    });
-    if (api.pid === undefined) throw new Error('the API process did not start');
-    return { api, pid: api.pid, port };
-  }
+  const startApi = (env: Record<string, string> = {}) => spawnBuiltApi({ ...redis.env, API_WORKERS: '2', LOG_LEVEL: 'error', ...env });
 
   it('serves from both workers, sums their metrics, replaces a dead worker and stops on SIGTERM', async () => {
-    const { api, pid, port } = await startApi();
+    const { process: api, pid, port } = await startApi();
     try {
       await eventually('both workers to listen', 20_000, async () => children(pid).length === 2 && (await getStatus(port, '/health/ready')) === 200, 100);
       const requests = 20;
@@ -83,7 +71,7 @@ describe('API workers', () => {
   }, 60_000);
 
   it('exits 0 on SIGTERM while its workers are still booting', async () => {
-    const { api, pid } = await startApi();
+    const { process: api, pid } = await startApi();
     try {
       await eventually('the workers to be forked', 10_000, async () => children(pid).length === 2, 10);
       api.kill('SIGTERM');
@@ -94,7 +82,7 @@ describe('API workers', () => {
   }, 30_000);
 
   it('exits 1 when the workers cannot start, instead of forking them again and again', async () => {
-    const { api, pid } = await startApi({ REGISTRY_PATH: 'registry/does-not-exist.yaml' });
+    const { process: api, pid } = await startApi({ REGISTRY_PATH: 'registry/does-not-exist.yaml' });
     try {
       await expect(exited(api)).resolves.toBe(1);
       expect(children(pid)).toEqual([]);

@@ -1,0 +1,28 @@
+import { freePort } from '@feature-store/testing';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '../../../..');
+const MAIN = join(ROOT, 'dist/apps/api/apps/api/src/main.js');
+
+export interface BuiltApi {
+  readonly process: ChildProcess;
+  readonly pid: number;
+  readonly port: number;
+}
+
+/**
+ * Starts the production build of the API (dist/, built by the integration target's dependency)
+ * on 127.0.0.1 and a free port, with `env` over this process's environment. It is not yet
+ * listening when this resolves: wait for GET /health/ready.
+ */
+export async function spawnBuiltApi(env: Record<string, string>): Promise<BuiltApi> {
+  const port = await freePort();
+  const api = spawn(process.execPath, [MAIN], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...env },
+    stdio: 'ignore',
+  });
+  if (api.pid === undefined) throw new Error('the API process did not start');
+  return { process: api, pid: api.pid, port };
+}
