@@ -9,6 +9,7 @@ import { defineScripts } from '../redis/scripts';
 import type { Registry } from '../registry/registry';
 import type { EntityDefinition, ViewDefinition } from '../registry/registry.types';
 import { validateId } from './ids';
+import { parseHashRows } from './hash-rows';
 import { type EntityRecord, type EventTimeListener, type RawValues, ReadPlan } from './read-plan';
 import { type EncodedRow, type WriteRow, encodeRows, rowEncoder } from './row-encoder';
 import { StreamConsumer, type StreamConsumerOptions } from '../stream/stream-consumer';
@@ -339,7 +340,7 @@ export class FeatureStore {
     const keys = ids.map((id) => this.keys.entityHash(plan.entity.name, id));
     if (this.cluster) return { plan, replies: await this.readOnCluster(this.cluster, keys, plan.fields) };
     const json = await redisCall(() => this.redis.fsReadHashes(keys.length, ...keys, ...plan.fields));
-    return { plan, replies: JSON.parse(json) as RawValues[] };
+    return { plan, replies: parseHashRows(json) };
   }
 
   /**
@@ -355,7 +356,7 @@ export class FeatureStore {
       async (master, indexes) => {
         defineScripts(master);
         const json = await master.fsReadHashes(0, indexes.length, ...indexes.map((index) => keys[index]!), ...fields);
-        const values = JSON.parse(json) as RawValues[];
+        const values = parseHashRows(json);
         indexes.forEach((index, position) => (replies[index] = values[position]!));
         return [];
       },
