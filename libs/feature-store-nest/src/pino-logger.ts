@@ -1,5 +1,5 @@
 import type { LoggerService, LogLevel } from '@nestjs/common';
-import pino, { type Logger } from 'pino';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
 export type PinoLevel = (typeof LOG_LEVELS)[number];
@@ -11,8 +11,10 @@ export type PinoLevel = (typeof LOG_LEVELS)[number];
 export class PinoLoggerService implements LoggerService {
   readonly pino: Logger;
 
-  constructor(level: PinoLevel, name: string) {
-    this.pino = pino({ level, name, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime });
+  /** @param destination where the lines go (default: stdout) */
+  constructor(level: PinoLevel, name: string, destination?: DestinationStream) {
+    const options = { level, name, base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime };
+    this.pino = destination ? pino(options, destination) : pino(options);
   }
 
   log(message: unknown, context?: string): void {
@@ -20,9 +22,10 @@ export class PinoLoggerService implements LoggerService {
   }
 
   error(message: unknown, traceOrContext?: string, context?: string): void {
-    // Nest passes (message, stack, context) or (message, context).
+    // Nest passes (message, context), (message, stack, context), or (message, undefined, context)
+    // for a Logger with a context.
     if (context === undefined) this.write('error', message, traceOrContext);
-    else this.pino.error({ context, stack: traceOrContext }, String(message));
+    else this.write('error', message, context, traceOrContext);
   }
 
   warn(message: unknown, context?: string): void {
@@ -55,8 +58,9 @@ export class PinoLoggerService implements LoggerService {
     if (lowest) this.pino.level = lowest;
   }
 
-  private write(level: PinoLevel, message: unknown, context?: string): void {
-    if (typeof message === 'object' && message !== null) this.pino[level]({ context, ...message });
-    else this.pino[level]({ context }, String(message));
+  private write(level: PinoLevel, message: unknown, context?: string, stack?: string): void {
+    const fields = stack === undefined ? { context } : { context, stack };
+    if (typeof message === 'object' && message !== null) this.pino[level]({ ...fields, ...message });
+    else this.pino[level](fields, String(message));
   }
 }
