@@ -38,12 +38,17 @@ describe('API workers', () => {
     await redis.stop();
   });
 
-  const startApi = (env: Record<string, string> = {}) => spawnBuiltApi({ ...redis.env, API_WORKERS: '2', LOG_LEVEL: 'error', ...env });
+  const startApi = (env: Record<string, string> = {}) => spawnBuiltApi({ ...redis.env, API_WORKERS: '2', LOG_LEVEL: 'info', ...env });
+
+  /** Pids of the workers the primary saw listen, from its log. */
+  const listening = (stdout: readonly string[]) =>
+    stdout.flatMap((line) => /"msg":"Worker (\d+) listening"/.exec(line)?.[1] ?? []).map(Number);
 
   it('serves from both workers, sums their metrics, replaces a dead worker and stops on SIGTERM', async () => {
-    const { process: api, pid, port } = await startApi();
+    const { process: api, pid, port, stdout } = await startApi();
     try {
-      await eventually('both workers to listen', 20_000, async () => children(pid).length === 2 && (await getStatus(port, '/health/ready')) === 200, 100);
+      // A worker killed before it listens is a boot failure (the primary exits 1): wait for both.
+      await eventually('both workers to listen', 20_000, async () => listening(stdout).length === 2, 100);
       const requests = 20;
       for (let index = 0; index < requests; index++) expect(await getStatus(port, '/features/nobody')).toBe(404);
 
@@ -51,13 +56,13 @@ describe('API workers', () => {
       const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
       expect(metrics).toContain(`http_request_duration_seconds_count{method="GET",route="/features/:userId",status="404"} ${requests}`);
 
-      const victim = children(pid)[0] ?? 0;
+      const [victim = 0] = listening(stdout);
       process.kill(victim, 'SIGKILL');
+      await eventually('a new worker to listen', 20_000, async () => listening(stdout).length === 3, 100);
+      expect(children(pid)).toHaveLength(2);
+      expect(children(pid)).not.toContain(victim);
       // A scrape answers once every worker does, the new one included.
-      await eventually('a new worker', 20_000, async () => {
-        const now = children(pid);
-        return now.length === 2 && !now.includes(victim) && (await getStatus(port, '/metrics')) === 200;
-      }, 100);
+      expect(await getStatus(port, '/metrics')).toBe(200);
       for (let index = 0; index < 4; index++) expect(await getStatus(port, '/features/nobody')).toBe(404);
 
       const workers = children(pid);

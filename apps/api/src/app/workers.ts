@@ -27,7 +27,10 @@ export function runPrimary(config: ApiConfig): void {
   const fork = () => {
     const worker = cluster.fork();
     running.add(worker);
-    worker.once('listening', () => listened.add(worker));
+    worker.once('listening', () => {
+      listened.add(worker);
+      log.log(`Worker ${worker.process.pid} listening`, 'Primary');
+    });
     worker.on('message', (message: MetricsRequest) => {
       if (message?.type !== METRICS_MESSAGE) return;
       // The asking worker may have died meanwhile: sending to it then would fail the primary.

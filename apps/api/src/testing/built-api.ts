@@ -1,6 +1,7 @@
 import { freePort } from '@feature-store/testing';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 
 const ROOT = join(__dirname, '../../../..');
 const MAIN = join(ROOT, 'dist/apps/api/apps/api/src/main.js');
@@ -9,6 +10,8 @@ export interface BuiltApi {
   readonly process: ChildProcess;
   readonly pid: number;
   readonly port: number;
+  /** The lines written to stdout so far (the log: one JSON object a line). */
+  readonly stdout: string[];
 }
 
 /**
@@ -21,8 +24,10 @@ export async function spawnBuiltApi(env: Record<string, string>): Promise<BuiltA
   const api = spawn(process.execPath, [MAIN], {
     cwd: ROOT,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', ...env },
-    stdio: 'ignore',
+    stdio: ['ignore', 'pipe', 'ignore'],
   });
   if (api.pid === undefined) throw new Error('the API process did not start');
-  return { process: api, pid: api.pid, port };
+  const stdout: string[] = [];
+  createInterface({ input: api.stdout! }).on('line', (line) => stdout.push(line));
+  return { process: api, pid: api.pid, port, stdout };
 }
