@@ -1,7 +1,8 @@
 --[[
   Reads the same fields of many hashes in one call: one round trip and one command for a whole
   batch, where a pipeline of HMGETs costs the client one command per key. The values come back as
-  ONE JSON string, which the client parses natively instead of decoding n * m RESP replies.
+  ONE JSON string, which the client reads in one pass (store/hash-rows.ts) instead of decoding
+  n * m RESP replies.
 
   Input, one of two forms:
     single server:  KEYS[1 .. n]  entity hashes   <ns><entity>:<id>:features

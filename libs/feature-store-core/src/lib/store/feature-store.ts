@@ -94,7 +94,6 @@ export class FeatureStore {
    */
   async get(entityName: string, id: string, options: ReadOptions = {}): Promise<EntityRecord | null> {
     const plan = this.plan(entityName, options);
-    validateId(plan.entity, id);
     return plan.decode(id, await this.readOne(plan, id), this.clock());
   }
 
@@ -116,7 +115,6 @@ export class FeatureStore {
    */
   async getJson(entityName: string, id: string, options: JsonReadOptions = {}): Promise<string | null> {
     const plan = this.plan(entityName, options);
-    validateId(plan.entity, id);
     return plan.encodeJson(await this.readOne(plan, id), this.clock(), options.onEventTime);
   }
 
@@ -323,8 +321,12 @@ export class FeatureStore {
     return { hashes, args };
   }
 
-  /** One HMGET of the plan's fields (no async frame of its own: single reads are the hot path). */
+  /**
+   * Checks the id, then one HMGET of the plan's fields (no async frame of its own: single reads
+   * are the hot path).
+   */
   private readOne(plan: ReadPlan, id: string): Promise<RawValues> {
+    validateId(plan.entity, id);
     return redisCall(() => this.redis.hmget(this.keys.entityHash(plan.entity.name, id), ...plan.fields));
   }
 

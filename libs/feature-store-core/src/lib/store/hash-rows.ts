@@ -14,7 +14,7 @@ const CLOSE = 0x5d;
  * @throws SyntaxError when the text is not JSON
  */
 export function parseHashRows(text: string): RawValues[] {
-  return text.includes('\\') ? (JSON.parse(text) as RawValues[]) : (sliceRows(text) ?? (JSON.parse(text) as RawValues[]));
+  return (text.includes('\\') ? undefined : sliceRows(text)) ?? (JSON.parse(text) as RawValues[]);
 }
 
 /** The rows of an escape-free reply; undefined as soon as the text is not of the expected shape. */
