@@ -60,9 +60,11 @@ describe('cluster.mjs start and stop', () => {
 
     // CLUSTER NODES: <id> <ip:port@bus> <flags> <master id or -> ...
     const lines = String(await client.cluster('NODES')).trim().split('\n').map((line) => line.split(' '));
-    const ids = lines.filter(([, , flags]) => flags.includes('master')).map(([id]) => id);
+    // `start` returns once every node sees this topology, flags and all (a failure shows them).
+    const masterLines = lines.filter(([, , flags]) => flags.includes('master')).map(([id, address, flags]) => ({ id, address, flags }));
+    const ids = masterLines.map(({ id }) => id);
     const replicaOf = lines.filter(([, , flags]) => flags.includes('slave')).map(([, , , master]) => master);
-    expect(ids).toHaveLength(3);
+    expect(masterLines).toHaveLength(3);
     expect(replicaOf.sort()).toEqual([...ids].sort());
     expect(lines.map(([, address]) => Number(/:(\d+)@/.exec(address)?.[1])).sort()).toEqual(state.nodes.map(({ port }) => port).sort());
   });

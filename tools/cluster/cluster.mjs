@@ -120,17 +120,37 @@ function spawnNodes(dir, ports, deaths) {
   });
 }
 
-/** What keeps one node from being ready (false: nothing); records its role. */
-async function notReady(port, roles) {
+/**
+ * How one node sees the cluster, from CLUSTER NODES (`<id> <ip:port@bus> <flags> ...`): its count of
+ * masters and of replicas, or why that view is not settled (a node still in handshake, or failing).
+ */
+function topology(nodes) {
+  const flags = nodes.trim().split('\n').map((line) => line.split(' ')[2].split(','));
+  const unsettled = flags.flat().find((flag) => ['handshake', 'noaddr', 'fail', 'fail?'].includes(flag));
+  if (unsettled) return `a node flagged ${unsettled}`;
+  const count = (role) => flags.filter((nodeFlags) => nodeFlags.includes(role)).length;
+  return `${count('master')} masters, ${count('slave')} replicas`;
+}
+
+/**
+ * What keeps one node from being ready (false: nothing); records its role. A replica's role reaches
+ * the other nodes by gossip after its own INFO says so, hence the check of each node's view as well.
+ */
+async function notReady(port, roles, expected) {
   const state = field(await ask(port, 'CLUSTER', 'INFO'), 'cluster_state');
   const replication = await ask(port, 'INFO', 'replication');
   roles.set(port, field(replication, 'role') === 'slave' ? 'replica' : 'master');
   if (state !== 'ok') return `${address(port)} (cluster_state:${state})`;
   const link = field(replication, 'master_link_status');
-  return roles.get(port) === 'replica' && link !== 'up' && `${address(port)} (master_link_status:${link})`;
+  if (roles.get(port) === 'replica' && link !== 'up') return `${address(port)} (master_link_status:${link})`;
+  const seen = topology(await ask(port, 'CLUSTER', 'NODES'));
+  return seen !== expected && `${address(port)} (sees ${seen})`;
 }
 
-/** Starts the cluster and resolves once every node has cluster_state:ok and every replica its master link up. */
+/**
+ * Starts the cluster and resolves once every node has cluster_state:ok and sees every master and
+ * replica as such, and every replica has its master link up.
+ */
 export async function startCluster({ masters = 3, replicas = 1, dir = mkdtempSync(join(tmpdir(), 'redis-cluster-')) } = {}) {
   checkCounts(masters, replicas);
   mkdirSync(dir, { recursive: true });
@@ -150,8 +170,9 @@ export async function startCluster({ masters = 3, replicas = 1, dir = mkdtempSyn
       throw new Error(`redis-cli --cluster create failed: ${`${error.stdout ?? ''}${error.stderr ?? ''}`.trim() || error.message}`);
     });
     const roles = new Map();
-    await waitFor('cluster_state:ok on every node and master_link_status:up on every replica', deadline, deaths, () =>
-      pending(ports, (port) => notReady(port, roles)),
+    const expected = `${masters} masters, ${masters * replicas} replicas`;
+    await waitFor(`cluster_state:ok and a view of ${expected} on every node, master_link_status:up on every replica`, deadline,
+      deaths, () => pending(ports, (port) => notReady(port, roles, expected)),
     );
     const state = {
       nodes: nodes.map((node) => ({ ...node, role: roles.get(node.port) })),
