@@ -13,7 +13,7 @@ import { installCleanup, signalExitCode, stopAll } from './lib/processes.mjs';
 import { startRedis } from './lib/redis.mjs';
 import { consoleTable, judgeTargets, summarise, verdictLines, writeReport } from './lib/report.mjs';
 import { loadScenarioFile, requestFactory } from './lib/scenarios.mjs';
-import { API_MAIN, compareResponses, startApi, startReference } from './lib/servers.mjs';
+import { API_MAIN, compareResponses, startApi, startFloor, startReference } from './lib/servers.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -55,14 +55,17 @@ async function main() {
   if (profileDir && options.apiWorkers > 1) throw new UsageError('--cpu-profile profiles one process: use it with --api-workers 1');
   const api = await startApi(redis.url, { batchMaxIds: Math.max(1000, batchMax), workers: options.apiWorkers, profileDir });
   const reference = await startReference(redis.url, { profileDir });
+  const floor = cases.some(({ tool }) => tool === 'paced') ? await startFloor() : undefined;
   log(`seeded by ${seededBy} in ${seedSeconds} s; api (${options.apiWorkers} worker(s)) on ${api.url}, reference on ${reference.url}`);
+  if (floor) log(`floor (bare node:http, fixed-rate cases only) on ${floor.url}`);
   const servers = { api, reference };
   const differences = await sameAnswers(file, api, reference);
   differences.forEach((difference) => log(difference));
 
-  const minutes = Math.ceil((cases.length * 2 * (options.warmupS + options.rounds * options.durationS)) / 60);
-  log(`${cases.length} cases x 2 servers: ${options.warmupS} s warm-up + ${options.rounds} x ${options.durationS} s each, about ${minutes} min`);
-  const { runs, warnings } = await runRounds(file, cases, servers, redis, options, log);
+  const loads = cases.reduce((sum, { tool }) => sum + (floor && tool === 'paced' ? 3 : 2), 0);
+  const minutes = Math.ceil((loads * (options.warmupS + options.rounds * options.durationS)) / 60);
+  log(`${cases.length} cases, ${loads} loads of a server: ${options.warmupS} s warm-up + ${options.rounds} x ${options.durationS} s each, about ${minutes} min`);
+  const { runs, warnings } = await runRounds(file, cases, servers, redis, options, log, floor);
   const cpuProfile = options.cpuProfile ? await profileServers(file, servers, options, log) : null;
 
   const summary = summarise(runs, file.scenarios);

@@ -73,19 +73,20 @@ function warningsOf(run) {
 
 /**
  * Warm-up of every case on every server, then `rounds` rounds in which each case loads every
- * server in turn (A B A B ...).
+ * server in turn (A B A B ...). `floor`, when given, is loaded after them in the fixed-rate cases.
  * @returns { runs, warnings }
  */
-export async function runRounds(file, cases, servers, redis, options, log) {
+export async function runRounds(file, cases, servers, redis, options, log, floor) {
   const settings = { durationS: options.durationS, wrkThreads: options.wrkThreads };
+  const serversOf = (entry) => Object.entries({ ...servers, ...(floor && entry.tool === 'paced' ? { floor } : {}) });
   for (const entry of cases) {
-    for (const server of Object.values(servers)) await load(file, entry, server, { ...settings, durationS: options.warmupS });
+    for (const [, server] of serversOf(entry)) await load(file, entry, server, { ...settings, durationS: options.warmupS });
   }
   const runs = [];
   const warnings = [];
   for (let round = 1; round <= options.rounds; round += 1) {
     for (const entry of cases) {
-      for (const [serverName, server] of Object.entries(servers)) {
+      for (const [serverName, server] of serversOf(entry)) {
         const result = await measure(file, entry, server, redis, settings);
         const run = { scenario: entry.name, tool: entry.tool, round, server: serverName, ...result };
         runs.push(run);

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { median } from './stats.mjs';
 
 const SERVERS = ['api', 'reference'];
+/** Loaded in the fixed-rate cases only: bare node:http, the machine's latency floor. */
+const FLOOR = 'floor';
 
 /**
  * @param runs [{ scenario, tool, round, server, rps, errors, non2xx, latency: {p50,p90,p99}, lagMs? }]
@@ -19,7 +21,8 @@ export function summarise(runs, scenarios) {
   }
   return [...cases.values()].map(({ scenario, tool, runs: caseRuns }) => {
     const servers = {};
-    for (const server of SERVERS) {
+    const loaded = caseRuns.some((run) => run.server === FLOOR) ? [...SERVERS, FLOOR] : SERVERS;
+    for (const server of loaded) {
       const own = caseRuns.filter((run) => run.server === server);
       servers[server] = {
         rounds: own.length,
@@ -64,13 +67,17 @@ export function judgeTargets(summary, scenarios) {
       });
     }
     if (target.p99Ms !== undefined) {
+      // Where the floor ran, its p99 says whether this machine can meet the target at all.
+      const floorP99 = entry.servers[FLOOR]?.p99;
+      const floorText = floorP99 === undefined ? '' : `; floor here, bare node:http at the same load: ${fmtMs(floorP99)} ms`;
       verdicts.push({
         scenario: entry.scenario,
         tool: entry.tool,
         what: 'API p99',
         actual: api.p99,
         limit: target.p99Ms,
-        text: `${fmtMs(api.p99)} ms (target <= ${target.p99Ms} ms)`,
+        ...(floorP99 === undefined ? {} : { floorP99 }),
+        text: `${fmtMs(api.p99)} ms (target <= ${target.p99Ms} ms${floorText})`,
         pass: api.p99 !== null && api.p99 <= target.p99Ms,
       });
     }
@@ -89,7 +96,7 @@ const HEADER = [
 
 function rows(summary) {
   return summary.flatMap((entry) =>
-    SERVERS.map((server) => {
+    Object.keys(entry.servers).map((server) => {
       const s = entry.servers[server];
       const first = server === 'api';
       return [
@@ -142,7 +149,8 @@ function markdown(report) {
     `# Feature store bench, ${meta.startedAt}`,
     '',
     `Profile \`${meta.profile}\`: ${meta.rounds} rounds of ${meta.durationS} s per case and server ` +
-      `(A = API with API_WORKERS=${meta.apiWorkers}, B = reference, one process, A B A B ...), after ${meta.warmupS} s of warm-up each.`,
+      `(A = API with API_WORKERS=${meta.apiWorkers}, B = reference, one process, A B A B ...), after ${meta.warmupS} s of warm-up each. ` +
+      'The fixed-rate cases load a third server after B: `floor`, bare node:http answering bodies of the same shape with fixed values, without Redis: the latency of this machine and load generator alone.',
     `Machine: ${meta.cpus} CPU(s), load average ${meta.loadAverage.start.join(' / ')} at start, ` +
       `${meta.loadAverage.end.join(' / ')} at end; Node ${meta.node}; commit ${meta.commit}; seeded by ${meta.seededBy}.`,
     'Figures are medians over rounds; ratios are medians of per-round API/reference ratios. Latency: autocannon and ' +

@@ -7,6 +7,7 @@ import { freePort, startProcess, waitUntil } from './processes.mjs';
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const API_MAIN = 'dist/apps/api/apps/api/src/main.js';
 const REFERENCE_MAIN = fileURLToPath(new URL('../reference-server.mjs', import.meta.url));
+const FLOOR_MAIN = fileURLToPath(new URL('../floor-server.mjs', import.meta.url));
 const PROFILE_PRELOAD = fileURLToPath(new URL('../cpu-profile-preload.cjs', import.meta.url));
 
 /**
@@ -54,6 +55,11 @@ export function startApi(redisUrl, { batchMaxIds, workers = 1, profileDir, env: 
 
 export function startReference(redisUrl, { profileDir } = {}) {
   return startServer('reference', REFERENCE_MAIN, { redisUrl, profileDir });
+}
+
+/** The bare HTTP server whose latency is the machine's floor under the fixed-rate cases. */
+export function startFloor() {
+  return startServer('floor', FLOOR_MAIN, {});
 }
 
 async function call(server, request) {
