@@ -1,4 +1,5 @@
 import { Cluster, type ClusterNode, Redis } from 'ioredis';
+import { coalesceWrites } from './coalesce-writes';
 
 /**
  * The client type the library works with (a single server or a Redis Cluster); applications use
@@ -21,6 +22,12 @@ export interface RedisClientOptions {
   readonly maxReconnectDelayMs?: number;
   /** Do not connect before the first command or `connect()` (default false). */
   readonly lazyConnect?: boolean;
+  /**
+   * true (default): the commands sent in one turn of the event loop (say, those of every request
+   * that arrived together) leave in one socket write, so the client and Redis each make one system
+   * call for all of them instead of one per command. false: each command is written at once.
+   */
+  readonly coalesceWrites?: boolean;
 }
 
 /**
@@ -51,10 +58,14 @@ export function createRedisClient(target: string | readonly string[], options: R
   };
   const enableOfflineQueue = !(options.failFastWhenDisconnected ?? false);
   const lazyConnect = options.lazyConnect ?? false;
-  if (typeof target === 'string') return new Redis(target, { ...common, lazyConnect, enableOfflineQueue, retryStrategy });
+  const coalesce = <T extends RedisClient>(client: T): T => {
+    if (options.coalesceWrites ?? true) coalesceWrites(client);
+    return client;
+  };
+  if (typeof target === 'string') return coalesce(new Redis(target, { ...common, lazyConnect, enableOfflineQueue, retryStrategy }));
 
   const [seeds, auth] = parseSeeds(target);
-  return new Cluster(seeds, {
+  const cluster = new Cluster(seeds, {
     lazyConnect,
     enableOfflineQueue,
     clusterRetryStrategy: retryStrategy,
@@ -64,6 +75,7 @@ export function createRedisClient(target: string | readonly string[], options: R
     maxRedirections: CLUSTER_MAX_REDIRECTIONS,
     redisOptions: { ...common, ...auth },
   });
+  return coalesce(cluster);
 }
 
 /** Seed nodes as ioredis takes them, and the credentials / TLS of the first. */
