@@ -15,7 +15,7 @@ const coalesced = new WeakSet<Socket>();
  */
 export function coalesceWrites(client: Redis | Cluster): void {
   if (client instanceof Cluster) {
-    client.nodes().forEach(coalesceWrites);
+    // A new Cluster fills its node pool in a later turn, so '+node' reaches every node.
     client.on('+node', coalesceWrites);
     return;
   }
