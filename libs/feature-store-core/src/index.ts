@@ -1,26 +1,36 @@
 export { type FeatureValue, fromText, toEpochMs } from './lib/codec/codec';
 export { type ErrorLocation, FeatureStoreError, FeatureStoreErrorCode } from './lib/errors';
-export { EVENT_TIME_FIELD_PREFIX, INDEX_BUCKETS, type KeySchema, createKeySchema, eventTimeField } from './lib/keys/key-schema';
-export type { Durability } from './lib/redis/cluster-batch';
+export { type EntityKey, type JoinKeyValue } from './lib/keys/entity-key';
+export { EVENT_TIME_FIELD_PREFIX, INDEX_BUCKETS, type KeySchema, compositeId, createKeySchema, eventTimeField } from './lib/keys/key-schema';
+export type { Durability } from './lib/backend/redis-backend';
 export { type RedisClient, type RedisClientOptions, createRedisClient } from './lib/redis/create-redis-client';
-export { Registry } from './lib/registry/registry';
+export { DEFAULT_STRING_MAX_LENGTH, Registry } from './lib/registry/registry';
 export {
   type EntityDefinition,
   FEATURE_TYPES,
   type FeatureDefinition,
+  type FeatureReference,
+  type FeatureServiceDefinition,
   type FeatureType,
+  JOIN_KEY_TYPES,
+  type JoinKeyType,
+  type KeySpaceDefinition,
+  type PushSourceDefinition,
   type ViewDefinition,
 } from './lib/registry/registry.types';
+export { FEATURE_STATUSES, type FeatureStatus, FeatureRows, type InvalidValue } from './lib/read/feature-rows';
+export { type PlannedSpace, ReadPlan } from './lib/read/read-plan';
 export {
+  type EntityReadRequest,
+  type EntityRecord,
+  type FeatureReadRequest,
   FeatureStore,
   type FeatureStoreOptions,
-  type JsonReadOptions,
   type ReadOptions,
-  type RejectedRow,
-  type WriteResult,
+  type ReadRequest,
 } from './lib/store/feature-store';
-export type { EntityRecord, EventTimeListener } from './lib/store/read-plan';
-export type { WriteRow } from './lib/store/row-encoder';
+export type { WriteRow } from './lib/write/row-encoder';
+export { type RejectedRow, StoredDataError, type WriteResult } from './lib/write/row-writer';
 export {
   type ConsumeResult,
   StreamConsumer,

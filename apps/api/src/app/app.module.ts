@@ -1,29 +1,28 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { FeatureStoreModule } from '@feature-store/nest';
-import { EntityFeaturesController } from '../features/entity-features.controller';
+import { FeastRoutes } from '../feast/feast-routes';
+import { FeatureRoutes } from '../features/feature-routes';
 import { FeaturesService } from '../features/features.service';
-import { HealthController } from '../health/health.controller';
-import { ApiKeyGuard } from '../auth/api-key.guard';
-import { PushController } from '../push/push.controller';
-import { APP_GUARD } from '@nestjs/core';
+import { HealthRoutes } from '../health/health-routes';
+import { MetricsRoutes } from '../metrics/metrics-routes';
+import { PushRoutes } from '../push/push-routes';
 import { API_CONFIG, type ApiConfig } from './api-config';
 import { ApiMetrics } from '../metrics/api-metrics';
-import { MetricsController } from '../metrics/metrics.controller';
+
+/** The providers that declare the API's routes (see `RouteSource`), in the order they are served. */
+export const ROUTE_SOURCES = [FeatureRoutes, FeastRoutes, PushRoutes, HealthRoutes, MetricsRoutes] as const;
 
 @Module({})
 export class AppModule {
   static forRoot(config: ApiConfig, metrics: ApiMetrics): DynamicModule {
     return {
       module: AppModule,
-      imports: [
-        FeatureStoreModule.forRoot({ ...config, connectionName: 'feature-store-api' }),
-      ],
-      controllers: [EntityFeaturesController, PushController, HealthController, MetricsController],
+      imports: [FeatureStoreModule.forRoot({ ...config, connectionName: 'feature-store-api' })],
       providers: [
         { provide: API_CONFIG, useValue: config },
         { provide: ApiMetrics, useValue: metrics },
         FeaturesService,
-        { provide: APP_GUARD, useClass: ApiKeyGuard },
+        ...ROUTE_SOURCES,
       ],
     };
   }

@@ -1,19 +1,14 @@
-import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { PinoLoggerService } from '@feature-store/nest';
 import { randomUUID } from 'node:crypto';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { API_KEY_HEADER } from '../auth/api-key.guard';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AllExceptionsFilter } from '../errors/all-exceptions.filter';
 import { errorResponse } from '../errors/error-response';
-import { FeaturesService } from '../features/features.service';
-import { LEGACY_OPENAPI_PATHS, serveLegacyRoutes } from '../features/legacy-routes';
-import { acceptJsonOnly } from '../http/json-body';
+import { setUpHttp } from '../http/http-layer';
 import { ApiMetrics } from '../metrics/api-metrics';
 import type { ApiConfig } from './api-config';
-import { AppModule } from './app.module';
+import { AppModule, ROUTE_SOURCES } from './app.module';
 
 /** Builds the API (not yet listening); `main.ts` and the end-to-end specs share it. */
 export async function createApp(config: ApiConfig): Promise<NestFastifyApplication> {
@@ -32,48 +27,19 @@ export async function createApp(config: ApiConfig): Promise<NestFastifyApplicati
       void reply.status(status).header('x-request-id', request.id).send(body);
     },
   });
-  adapter.getInstance().addHook('onSend', (request, reply, _payload, done) => {
-    void reply.header('x-request-id', request.id);
-    done();
-  });
-  acceptJsonOnly(adapter.getInstance());
   const metrics = new ApiMetrics({ acrossWorkers: config.workers > 1 });
-  adapter.getInstance().addHook('onResponse', (request, reply, done) => {
-    metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1_000);
-    done();
-  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, metrics), adapter, {
     logger: new PinoLoggerService(config.logLevel, 'feature-store-api'),
     abortOnError: false,
-    // Nest's parsers would add form bodies and rebuild the JSON parser per request; acceptJsonOnly does it.
+    // Nest's parsers would add form bodies and rebuild the JSON parser per request; setUpHttp sets JSON only.
     bodyParser: false,
   });
   app.useGlobalFilters(new AllExceptionsFilter(metrics));
-  app.useGlobalPipes(
-    new ValidationPipe({
-      whitelist: true,
-      stopAtFirstError: true,
-      exceptionFactory: (errors) => new BadRequestException(validationMessages(errors)),
-    }),
-  );
-  serveLegacyRoutes(adapter.getInstance(), { features: app.get(FeaturesService), config, metrics });
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Feature store API')
-      .setDescription('Typed online features from Redis. Every error is {"detail", "code"}.')
-      .addApiKey({ type: 'apiKey', in: 'header', name: API_KEY_HEADER }, API_KEY_HEADER)
-      .build(),
-  );
-  Object.assign(document.paths, LEGACY_OPENAPI_PATHS);
-  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+  // Nest's init sets Fastify's error and not-found handlers (to the filter above); a route takes
+  // the error handler set when it is added, so the routes come after.
   await app.init();
-  await app.getHttpAdapter().getInstance().ready();
+  const routes = ROUTE_SOURCES.flatMap((source) => app.get(source).routes());
+  await setUpHttp(adapter.getInstance(), { config, metrics, routes });
+  await adapter.getInstance().ready();
   return app;
-}
-
-function validationMessages(errors: ValidationError[]): string[] {
-  return errors.flatMap((error) =>
-    error.constraints ? Object.values(error.constraints) : [`${error.property || 'body'}: invalid value`],
-  );
 }

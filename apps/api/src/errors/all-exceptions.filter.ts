@@ -6,9 +6,12 @@ import { errorResponse } from './error-response';
 
 const logger = new Logger('HttpError');
 
-/** Answers `error` as `{"detail", "code"}` with its status; counts Redis failures, logs 5xx. */
+/**
+ * Answers `error` as `{"detail", "code"}` with its status (in the route's dialect); counts Redis
+ * failures, logs 5xx.
+ */
 export function answerError(error: unknown, request: FastifyRequest, reply: FastifyReply, metrics: ApiMetrics): void {
-  const { status, body } = errorResponse(error);
+  const { status, body } = errorResponse(error, request.routeOptions.config?.errors);
   if (body.code === FeatureStoreErrorCode.RedisError) metrics.redisErrors.inc();
   if (status >= 500) {
     logger.error({
@@ -21,6 +24,10 @@ export function answerError(error: unknown, request: FastifyRequest, reply: Fast
   void reply.status(status).send(body);
 }
 
+/**
+ * Every error of every route reaches this filter: Nest installs Fastify's error and not-found
+ * handlers, which hand errors to the application's global filters.
+ */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   constructor(private readonly metrics: ApiMetrics) {}

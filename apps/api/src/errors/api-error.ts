@@ -13,4 +13,11 @@ export class ApiError extends Error {
 export interface ErrorBody {
   readonly detail: string;
   readonly code: string;
+  /**
+   * A write that stored data stopped part of (`INVALID_STORED_DATA`): what was written, what was
+   * stale, and each row that was not written, with the reason.
+   */
+  readonly written?: number;
+  readonly stale?: number;
+  readonly rejected?: readonly { readonly row: number; readonly reason: string }[];
 }

@@ -14,7 +14,9 @@ describe('errorResponse', () => {
     [FeatureStoreErrorCode.InvalidRow, 400],
     [FeatureStoreErrorCode.RedisError, 503],
     [FeatureStoreErrorCode.NotReplicated, 503],
-    [FeatureStoreErrorCode.CorruptValue, 500],
+    [FeatureStoreErrorCode.UnknownFeatureService, 404],
+    [FeatureStoreErrorCode.UnknownPushSource, 404],
+    [FeatureStoreErrorCode.InvalidStoredData, 409],
     [FeatureStoreErrorCode.InvalidRegistry, 500],
   ])('maps %s to %i, keeping the code', (code, status) => {
     const response = errorResponse(storeError(code));

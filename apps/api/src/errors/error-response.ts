@@ -1,27 +1,53 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import { FeatureStoreError, FeatureStoreErrorCode } from '@feature-store/core';
+import { FeatureStoreError, FeatureStoreErrorCode, StoredDataError } from '@feature-store/core';
+import type { ErrorDialect } from '../http/route';
 import { ApiError, type ErrorBody } from './api-error';
 
 /** The one place where library error codes become HTTP statuses. */
 const STATUS_BY_CODE: Record<FeatureStoreErrorCode, number> = {
   [FeatureStoreErrorCode.UnknownEntity]: HttpStatus.NOT_FOUND,
   [FeatureStoreErrorCode.UnknownView]: HttpStatus.NOT_FOUND,
+  [FeatureStoreErrorCode.UnknownFeatureService]: HttpStatus.NOT_FOUND,
+  [FeatureStoreErrorCode.UnknownPushSource]: HttpStatus.NOT_FOUND,
   [FeatureStoreErrorCode.UnknownFeature]: HttpStatus.BAD_REQUEST,
   [FeatureStoreErrorCode.InvalidId]: HttpStatus.BAD_REQUEST,
   [FeatureStoreErrorCode.InvalidRow]: HttpStatus.BAD_REQUEST,
+  // Data another writer left in Redis: the request was fine, but cannot be applied over it.
+  [FeatureStoreErrorCode.InvalidStoredData]: HttpStatus.CONFLICT,
   [FeatureStoreErrorCode.RedisError]: HttpStatus.SERVICE_UNAVAILABLE,
   [FeatureStoreErrorCode.NotReplicated]: HttpStatus.SERVICE_UNAVAILABLE,
-  [FeatureStoreErrorCode.CorruptValue]: HttpStatus.INTERNAL_SERVER_ERROR,
   [FeatureStoreErrorCode.InvalidRegistry]: HttpStatus.INTERNAL_SERVER_ERROR,
 };
 
 /**
- * Any thrown value -> status and `{"detail", "code"}`; never a stack trace in the body (the
- * caller logs 5xx with the error itself).
+ * The statuses Feast's feature server answers where they differ from this API's: 404 for any
+ * unknown registry object, 422 for an unknown push source and for a request that does not fit.
  */
-export function errorResponse(error: unknown): { status: number; body: ErrorBody } {
+const FEAST_STATUS: Partial<Record<number | FeatureStoreErrorCode, number>> = {
+  [FeatureStoreErrorCode.UnknownFeature]: HttpStatus.NOT_FOUND,
+  [FeatureStoreErrorCode.UnknownPushSource]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [HttpStatus.BAD_REQUEST]: HttpStatus.UNPROCESSABLE_ENTITY,
+};
+
+/**
+ * Any thrown value -> status and `{"detail", "code"}`; never a stack trace in the body (the
+ * caller logs 5xx with the error itself). `dialect` "feast" answers with Feast's statuses.
+ */
+export function errorResponse(error: unknown, dialect: ErrorDialect = 'api'): { status: number; body: ErrorBody } {
+  const response = apiErrorResponse(error);
+  if (dialect === 'api') return response;
+  const status = FEAST_STATUS[response.body.code as FeatureStoreErrorCode] ?? FEAST_STATUS[response.status] ?? response.status;
+  return { status, body: response.body };
+}
+
+function apiErrorResponse(error: unknown): { status: number; body: ErrorBody } {
   if (error instanceof ApiError) {
     return { status: error.status, body: { detail: error.message, code: error.code } };
+  }
+  if (error instanceof StoredDataError) {
+    const { written, stale } = error.result;
+    const rejected = error.rejected.map(({ row, reason }) => ({ row, reason }));
+    return { status: STATUS_BY_CODE[error.code], body: { detail: error.message, code: error.code, written, stale, rejected } };
   }
   if (error instanceof FeatureStoreError) {
     const status = STATUS_BY_CODE[error.code];

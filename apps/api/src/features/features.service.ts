@@ -1,103 +1,83 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { type EntityRecord, FeatureStore, type FeatureValue } from '@feature-store/core';
+import { type EntityKey, type FeatureReadRequest, type FeatureRows, FeatureStore } from '@feature-store/core';
 import { API_CONFIG, type ApiConfig } from '../app/api-config';
 import { ApiError } from '../errors/api-error';
 import { ApiMetrics } from '../metrics/api-metrics';
+import { InvalidDataLog } from './invalid-data-log';
 
-export interface ReadQuery {
+export interface EntityRead {
+  readonly entity: string;
+  readonly ids: readonly EntityKey[];
+  /** Only these features (all of the entity's by default). */
   readonly features?: readonly string[];
-  readonly eventTimes: boolean;
+  /** Only ids in the entity's index are found (the original contract's single read). */
+  readonly indexedOnly?: boolean;
 }
 
-/** A found entity as the v1 routes return it. */
-export interface EntityFeaturesBody {
-  readonly id: string;
-  readonly features: Record<string, FeatureValue>;
-  /** Views whose rows are older than their max_age; their features are null. */
-  readonly expired: readonly string[];
-  /** Per view: ISO-8601 event time of the row served, null if the view was never written. */
-  readonly event_times?: Record<string, string | null>;
-}
-
-/** Reads through the store, enforcing the API's limits and shaping the JSON bodies. */
+/**
+ * Every read of every route goes through here: the API's limits, the store's one read, and what
+ * a read tells operators (timing, entities found or missing, age of the rows served, stored data
+ * that could not be served).
+ */
 @Injectable()
 export class FeaturesService {
+  private readonly invalidLog = new InvalidDataLog();
+
   constructor(
     private readonly store: FeatureStore,
     @Inject(API_CONFIG) private readonly config: ApiConfig,
     private readonly metrics: ApiMetrics,
   ) {}
 
-  /** @throws ApiError 404 `ENTITY_NOT_FOUND` for an id never written. */
-  async getOne(entity: string, id: string, query: ReadQuery): Promise<EntityFeaturesBody> {
-    const record = await this.metrics.timeRedis('get', () => this.store.get(entity, id, query));
-    if (record) this.observe(record);
-    this.metrics.countEntities(entity, record ? 1 : 0, record ? 0 : 1);
-    if (!record) throw notFound(entity, id);
-    return toBody(record, query.eventTimes);
+  /** An entity read of one id (operation "get") or of a batch ("get_many"). */
+  readEntity(read: EntityRead, operation: 'get' | 'get_many'): Promise<FeatureRows> {
+    return this.metrics.timeRedis(operation, () => this.store.read(read)).then((rows) => this.account(rows));
   }
 
-  /** One entry per requested id, in order: the entity, or null for an unknown id. */
-  async getMany(entity: string, ids: readonly string[], field: string, query: ReadQuery) {
-    this.checkBatchSize(ids, field);
-    const records = await this.metrics.timeRedis('get_many', () => this.store.getMany(entity, ids, query));
-    for (const record of records) if (record) this.observe(record);
-    const found = records.filter((record) => record !== null).length;
-    this.metrics.countEntities(entity, found, records.length - found);
-    return records.map((record) => (record ? toBody(record, query.eventTimes) : null));
+  /** A read of features of any views, or of a feature service, for entity rows. */
+  readFeatures(request: FeatureReadRequest): Promise<FeatureRows> {
+    return this.metrics.timeRedis('get_features', () => this.store.read(request)).then((rows) => this.account(rows));
   }
 
   /**
-   * The `features` object of one id as JSON text, for routes that write their body themselves.
-   * @throws ApiError 404 `ENTITY_NOT_FOUND` for an id never written.
+   * @throws ApiError 400 `INVALID_BATCH_SIZE` unless 1 to BATCH_MAX_IDS entries; checked before
+   *   anything else of the batch.
    */
-  async getOneJson(entity: string, id: string): Promise<string> {
-    const onEventTime = this.metrics.observeEventTime;
-    const json = await this.metrics.timeRedis('get', () => this.store.getJson(entity, id, { onEventTime }));
-    this.metrics.countEntities(entity, json === null ? 0 : 1, json === null ? 1 : 0);
-    if (json === null) throw notFound(entity, id);
-    return json;
-  }
-
-  /** Per requested id, in order, its `features` object as JSON text, or null for an unknown id. */
-  async getManyJson(entity: string, ids: readonly string[], field: string): Promise<(string | null)[]> {
-    this.checkBatchSize(ids, field);
-    const onEventTime = this.metrics.observeEventTime;
-    const features = await this.metrics.timeRedis('get_many', () => this.store.getManyJson(entity, ids, { onEventTime }));
-    const found = features.filter((json) => json !== null).length;
-    this.metrics.countEntities(entity, found, features.length - found);
-    return features;
-  }
-
-  private observe(record: EntityRecord): void {
-    for (const [view, eventTimeMs] of Object.entries(record.eventTimes)) {
-      if (eventTimeMs !== null) this.metrics.observeEventTime(view, eventTimeMs);
+  checkBatchSize(count: number, field: string): void {
+    if (count < 1 || count > this.config.batchMaxIds) {
+      throw new ApiError(400, 'INVALID_BATCH_SIZE', `${field}: expected between 1 and ${this.config.batchMaxIds} ids, got ${count}`);
     }
   }
 
-  private checkBatchSize(ids: readonly string[], field: string): void {
-    if (ids.length < 1 || ids.length > this.config.batchMaxIds) {
-      throw new ApiError(
-        400,
-        'INVALID_BATCH_SIZE',
-        `${field}: expected between 1 and ${this.config.batchMaxIds} ids, got ${ids.length}`,
-      );
+  /** Records what the read served: entities found or missing, age of rows, invalid data. */
+  private account(rows: FeatureRows): FeatureRows {
+    const { plan } = rows;
+    plan.spaces.forEach((planned, space) => {
+      let found = 0;
+      for (let row = 0; row < rows.length; row++) {
+        if (rows.wrongType(row, space)) {
+          this.metrics.countInvalidEntity(planned.space.name);
+          this.invalidLog.entity(rows.keys[space]![row]!);
+        }
+        if (!rows.found(row, space)) continue;
+        found += 1;
+        for (let view = 0; view < planned.views.length; view++) {
+          const eventTime = rows.eventTime(row, space, view);
+          if (eventTime !== null) this.metrics.observeEventTime(planned.views[view]!.name, eventTime);
+        }
+      }
+      this.metrics.countEntities(planned.space.name, found, rows.length - found);
+    });
+    for (const invalid of rows.invalidValues) {
+      const column = plan.columns[invalid.column]!;
+      this.metrics.countInvalidValue(column.view.name, column.feature.name);
+      this.invalidLog.value(invalid.key, invalid.field);
     }
+    return rows;
   }
 }
 
-function notFound(entity: string, id: string): ApiError {
-  return new ApiError(404, 'ENTITY_NOT_FOUND', `${entity.charAt(0).toUpperCase()}${entity.slice(1)} ${id} not found`);
-}
-
-function toBody(record: EntityRecord, eventTimes: boolean): EntityFeaturesBody {
-  const body = { id: record.id, features: record.features, expired: record.expired };
-  if (!eventTimes) return body;
-  const times: Record<string, string | null> = {};
-  for (const [view, ms] of Object.entries(record.eventTimes)) {
-    // A stored event time that is not a valid date (written to Redis by hand) is shown as null.
-    const date = ms === null ? null : new Date(ms);
-    times[view] = date && Number.isFinite(date.getTime()) ? date.toISOString() : null;
-  }
-  return { ...body, event_times: times };
+/** 404 `ENTITY_NOT_FOUND` in the original contract's words ("User x not found"). */
+export function entityNotFound(entity: string, id: EntityKey): ApiError {
+  return new ApiError(404, 'ENTITY_NOT_FOUND', `${entity.charAt(0).toUpperCase()}${entity.slice(1)} ${String(id)} not found`);
 }

@@ -502,9 +502,12 @@ const OTHER_METHODS = [
 const ROUTE_PATHS = [
   ...['/features/user00001', '/features/batch', '/v1/features/user/user00001', '/v1/features/user/batch', `/v1/push/${VIEW}`],
   ...['/health', '/health/ready', '/health/live'],
+  ...['/v1/features', '/get-online-features', '/push', '/write-to-online-store'],
 ];
+/** Routes that take POST only. */
+const POST_ONLY = ['/v1/features', '/get-online-features', '/push', '/write-to-online-store'];
 const NOT_ROUTES = [
-  ...['/', '/features', '/features/a/b', '/v1', '/v1/features', '/v1/features/user', '/v1/features/user/a/b'],
+  ...['/', '/features', '/features/a/b', '/v1', '/v1/features/user', '/v1/features/user/a/b'],
   ...['/v1/push', '/v1/push/', `/v1/push/${VIEW}/x`, '/health/', '/health/x', '/HEALTH', '/Features/user00001'],
   ...['/v2/features/user/x', '/%2e%2e/etc/passwd', '/features%2Fuser00001'],
 ];
@@ -525,7 +528,7 @@ export const unknownRouteArb: fc.Arbitrary<UnknownRouteCase> = fc.oneof(
     fc.constantFrom('/features/user00001', '/health', '/health/live', '/v1/features/user/user00001'),
     fc.constantFrom('{}', '{"user_ids":["user00001"]}'),
   ),
-  unknownRoute(fc.constantFrom('GET', 'HEAD'), fc.constantFrom(`/v1/push/${VIEW}`, '/v1/push/x')),
+  unknownRoute(fc.constantFrom('GET', 'HEAD'), fc.constantFrom(`/v1/push/${VIEW}`, '/v1/push/x', ...POST_ONLY)),
   unknownRoute(fc.constantFrom('GET', 'POST', ...OTHER_METHODS), fc.constantFrom(...NOT_ROUTES)),
   unknownRoute(
     fc.constantFrom('GET', 'POST', 'PUT', 'DELETE'),

@@ -1,3 +1,4 @@
+import { DEFAULT_STRING_MAX_LENGTH } from '@feature-store/core';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { isDeepStrictEqual } from 'node:util';
 import type { TestApi } from '../testing/test-api';
@@ -78,9 +79,17 @@ interface Answer {
 }
 
 const refuse = (...refusals: Refusal[]): Expected => ({ refusals });
+
+/** A push without the write scope is refused by its key, before its body is read. */
+const pushKeyRefusal = (key: KeyChoice): Expected | undefined => {
+  if (key === 'reader') return refuse({ status: 403, code: 'FORBIDDEN' });
+  if (key !== 'writer') return refuse({ status: 401, code: 'UNAUTHORIZED' });
+  return undefined;
+};
 const BAD_REQUEST: Refusal = { status: 400, code: 'BAD_REQUEST' };
 /** README: v1 batches (and `?features=`) refuse a repeated id or feature; the original batch answers repeats. */
 const DUPLICATE_VALUE: Refusal = { status: 400, code: 'DUPLICATE_VALUE' };
+const INVALID_BATCH_SIZE: Refusal = { status: 400, code: 'INVALID_BATCH_SIZE' };
 
 export const isRecord = (value: unknown): value is Record<string, unknown> =>
   value !== null && typeof value === 'object' && !Array.isArray(value);
@@ -113,7 +122,7 @@ function fits(name: FeatureName, value: unknown): boolean {
     case 'float':
       return typeof value === 'number' && Number.isFinite(value);
     case 'string':
-      return typeof value === 'string';
+      return typeof value === 'string' && value.length <= DEFAULT_STRING_MAX_LENGTH;
   }
 }
 
@@ -276,7 +285,8 @@ export class ApiFuzzer {
       case 'v1-batch':
         return body ? this.expectV1Batch(c.entity.value, c.eventTimes, body.value) : refuse({ status: 400 });
       case 'push':
-        return body ? this.expectPush(c.view.value, c.key, body.value) : refuse({ status: 400 });
+        // The key is checked before the body is read: a refused key never gets its body parsed.
+        return pushKeyRefusal(c.key) ?? (body ? this.expectPush(c.view.value, c.key, body.value) : refuse({ status: 400 }));
       case 'ops':
         return { refusals: [], success: opsSuccess(c.path) };
       case 'unknown-route':
@@ -300,9 +310,11 @@ export class ApiFuzzer {
   private expectLegacyBatch(body: unknown): Expected {
     if (!isRecord(body)) return refuse(BAD_REQUEST);
     const ids = body['user_ids'];
-    if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) return refuse(BAD_REQUEST);
+    if (!Array.isArray(ids)) return refuse(BAD_REQUEST);
+    // The size of a batch is checked before anything of its ids.
+    if (ids.length < 1 || ids.length > BATCH_MAX_IDS) return refuse(INVALID_BATCH_SIZE);
+    if (!ids.every((id) => typeof id === 'string')) return refuse(BAD_REQUEST);
     const faults: Refusal[] = [];
-    if (ids.length < 1 || ids.length > BATCH_MAX_IDS) faults.push({ status: 400, code: 'INVALID_BATCH_SIZE' });
     if (!ids.every(isValidId)) faults.push({ status: 400, code: 'INVALID_ID' });
     if (faults.length > 0) return refuse(...faults);
     const expected = ids.map((id: string) => {
@@ -342,7 +354,9 @@ export class ApiFuzzer {
   private expectV1Batch(entity: string, eventTimes: V1BatchCase['eventTimes'], body: unknown): Expected {
     if (!isRecord(body)) return refuse(BAD_REQUEST);
     const ids = body['ids'];
-    if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) return refuse(BAD_REQUEST);
+    if (!Array.isArray(ids)) return refuse(BAD_REQUEST);
+    if (ids.length < 1 || ids.length > BATCH_MAX_IDS) return refuse(INVALID_BATCH_SIZE);
+    if (!ids.every((id) => typeof id === 'string')) return refuse(BAD_REQUEST);
     const features = body['features'];
     const names = Array.isArray(features) ? (features as unknown[]) : undefined;
     const namesOk = names !== undefined && names.length > 0 && names.every((name) => typeof name === 'string');
@@ -353,7 +367,6 @@ export class ApiFuzzer {
     const withTimes = eventTimesQuery(eventTimes);
     if (withTimes === 'invalid') faults.push({ status: 400, code: 'INVALID_QUERY' });
     if (hasRepeats(ids) || (names && hasRepeats(names))) faults.push(DUPLICATE_VALUE);
-    if (ids.length < 1 || ids.length > BATCH_MAX_IDS) faults.push({ status: 400, code: 'INVALID_BATCH_SIZE' });
     if (entity !== ENTITY) faults.push({ status: 404, code: 'UNKNOWN_ENTITY' });
     else if (names && !names.every((name) => isFeatureName(name as string))) faults.push({ status: 400, code: 'UNKNOWN_FEATURE' });
     if (!ids.every(isValidId)) faults.push({ status: 400, code: 'INVALID_ID' });
@@ -378,12 +391,13 @@ export class ApiFuzzer {
   }
 
   private expectPush(view: string, key: KeyChoice, body: unknown): Expected {
-    if (key === 'reader') return refuse({ status: 403, code: 'FORBIDDEN' });
-    if (key !== 'writer') return refuse({ status: 401, code: 'UNAUTHORIZED' });
-    if (!isRecord(body) || !Array.isArray(body['rows']) || !body['rows'].every(isRecord)) return refuse(BAD_REQUEST);
+    const refusal = pushKeyRefusal(key);
+    if (refusal) return refusal;
+    if (!isRecord(body) || !Array.isArray(body['rows'])) return refuse(BAD_REQUEST);
+    if (body['rows'].length < 1 || body['rows'].length > PUSH_MAX_ROWS) return refuse(INVALID_BATCH_SIZE);
+    if (!body['rows'].every(isRecord)) return refuse(BAD_REQUEST);
     const rows = body['rows'] as Record<string, unknown>[];
     const faults: Refusal[] = [];
-    if (rows.length < 1 || rows.length > PUSH_MAX_ROWS) faults.push({ status: 400, code: 'INVALID_BATCH_SIZE' });
     if (view !== VIEW) faults.push({ status: 404, code: 'UNKNOWN_VIEW' });
     for (const row of rows) {
       if (!isValidId(row['id'])) faults.push({ status: 400, code: 'INVALID_ID' });
@@ -429,6 +443,8 @@ export class ApiFuzzer {
   }
 
   private expectRawBody(c: RawBodyCase): Expected {
+    const refusal = c.target.route === 'push' ? pushKeyRefusal(c.target.key) : undefined;
+    if (refusal) return refusal;
     const text = rawBodyText(c);
     if (Buffer.byteLength(text) > BODY_LIMIT_BYTES) return refuse({ status: 413 });
     if (c.contentType === null || !/^application\/json\s*(;.*)?$/i.test(c.contentType.trim())) return refuse({});

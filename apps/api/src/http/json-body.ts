@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ApiError } from '../errors/api-error';
 
 /** Deeper bodies are refused before parsing: validation walks bodies recursively. */
@@ -41,15 +41,19 @@ export function parseIdListBody(text: string): Record<string, string[]> | undefi
   return { [match[1]!]: match[2]!.split('","') };
 }
 
+/** A Fastify body parser of JSON text (see `acceptJsonOnly`). */
+type JsonParser = (request: FastifyRequest, body: string | Buffer, done: (error: Error | null, value?: unknown) => void) => void;
+
 /**
  * Makes JSON the only body type: Fastify's own parser (which refuses `__proto__` and
  * `constructor.prototype` keys), behind a nesting-depth check, with batch bodies read by
- * `parseIdListBody` first; any other content type is 415.
+ * `parseIdListBody` first; any other content type is 415. Returns the parser, for routes that
+ * take JSON whatever content type the client names (`acceptAnyContentTypeAsJson`).
  */
-export function acceptJsonOnly(fastify: FastifyInstance): void {
+export function acceptJsonOnly(fastify: FastifyInstance): JsonParser {
   const parse = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+  const parser: JsonParser = (request, body, done) => {
     const text = body as string;
     const ids = parseIdListBody(text);
     if (ids) {
@@ -61,5 +65,15 @@ export function acceptJsonOnly(fastify: FastifyInstance): void {
       return;
     }
     parse(request, text, done);
-  });
+  };
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, parser);
+  return parser;
+}
+
+/**
+ * In one encapsulated Fastify context: bodies of any content type, or none, are read as JSON
+ * (Feast's documented clients send JSON as `curl -d` form data, or with no content type).
+ */
+export function acceptAnyContentTypeAsJson(context: FastifyInstance, parser: JsonParser): void {
+  context.addContentTypeParser('*', { parseAs: 'string' }, parser);
 }

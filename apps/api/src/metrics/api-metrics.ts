@@ -46,6 +46,20 @@ export class ApiMetrics {
     },
   });
 
+  readonly invalidValues = new Counter({
+    name: 'feature_store_invalid_values_total',
+    help: 'Stored values a read could not serve because they do not fit their declared type, by view and feature',
+    labelNames: ['view', 'feature'] as const,
+    registers: [this.registry],
+  });
+
+  readonly invalidEntities = new Counter({
+    name: 'feature_store_invalid_entities_total',
+    help: 'Entity keys a read found holding another type than a hash, by entity',
+    labelNames: ['entity'] as const,
+    registers: [this.registry],
+  });
+
   readonly redis = new SeriesHistogram({
     name: 'feature_store_redis_seconds',
     help: 'Duration of the store calls behind each request (one Redis round trip each), by operation',
@@ -89,6 +103,16 @@ export class ApiMetrics {
     const counts = memo(this.entityCounts, entity, newCounts);
     counts.found += found;
     counts.missing += missing;
+  }
+
+  /** Counts a stored value that a read served as INVALID. */
+  countInvalidValue(view: string, feature: string): void {
+    this.invalidValues.inc({ view, feature });
+  }
+
+  /** Counts a key of another type than a hash that a read served as INVALID. */
+  countInvalidEntity(entity: string): void {
+    this.invalidEntities.inc({ entity });
   }
 
   /** The Prometheus text of GET /metrics. */

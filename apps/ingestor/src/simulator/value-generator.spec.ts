@@ -7,7 +7,9 @@ const feature = (type: FeatureType, extra: Partial<FeatureDefinition> = {}): Fea
   type,
   view: 'v',
   dimension: null,
+  maxLength: null,
   examples: null,
+  description: null,
   ...extra,
 });
 

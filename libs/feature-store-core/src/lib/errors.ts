@@ -6,14 +6,22 @@ export enum FeatureStoreErrorCode {
   UnknownEntity = 'UNKNOWN_ENTITY',
   /** The feature view name is not declared in the registry. */
   UnknownView = 'UNKNOWN_VIEW',
-  /** A requested feature is not declared for the entity. */
+  /** A requested feature is not declared for the entity, or a feature reference is malformed. */
   UnknownFeature = 'UNKNOWN_FEATURE',
-  /** An entity id breaks the entity's id rules. */
+  /** The feature service name is not declared in the registry. */
+  UnknownFeatureService = 'UNKNOWN_FEATURE_SERVICE',
+  /** The push source name is not declared in the registry. */
+  UnknownPushSource = 'UNKNOWN_PUSH_SOURCE',
+  /** An entity id (join key value) breaks the entity's id rules, or an entity row lacks a join key. */
   InvalidId = 'INVALID_ID',
   /** A row to write does not match the registry (type, range, missing id ...). */
   InvalidRow = 'INVALID_ROW',
-  /** A value stored in Redis cannot be decoded as its declared type. */
-  CorruptValue = 'CORRUPT_VALUE',
+  /**
+   * Data stored in Redis (by another writer) stops a write: the key holds another type than a
+   * hash, or its stored event time is not a number. Reads never fail for it: they serve such
+   * values and keys as invalid.
+   */
+  InvalidStoredData = 'INVALID_STORED_DATA',
   /** Redis answered a command with an error. */
   RedisError = 'REDIS_ERROR',
   /** A write was applied, but fewer replicas than required acknowledged it (see `durability`). */

@@ -20,6 +20,11 @@ interface TypeCodec {
   encode(value: unknown, feature: FeatureDefinition): string | Rejection;
   /** Returns the typed value, or undefined when the stored text is not a valid value. */
   decode(raw: string): Exclude<FeatureValue, null> | undefined;
+  /**
+   * The value of the stored text as JSON text, or undefined when it is not a valid value:
+   * always `JSON.stringify(decode(raw))`, but for the common numbers without building a value.
+   */
+  json(raw: string): string | undefined;
 }
 
 class Rejection {
@@ -35,6 +40,17 @@ function decodeNumber(raw: string): number | undefined {
 }
 
 /**
+ * Integers of at most 15 digits: always safe, and already the JSON text JSON.stringify writes
+ * (negative zero excepted, which JSON.stringify writes "0").
+ */
+const SAFE_INT_TEXT = /^(?:0|-?[1-9]\d{0,14})$/;
+/** Decimals of at most 16 integer digits and no exponent, not a negative zero: always finite, and already JSON. */
+const PLAIN_DECIMAL_TEXT = /^(?:0|-?[1-9]\d{0,15})(?:\.\d{1,30})?$|^-0\.\d{0,29}[1-9]\d{0,29}$/;
+
+/** The JSON text of a decoded value; undefined stays undefined (invalid). */
+const jsonOf = (value: FeatureValue | undefined): string | undefined => (value === undefined ? undefined : JSON.stringify(value));
+
+/**
  * The latest time accepted, 9999-12-31T23:59:59.999Z: every accepted time has an ISO-8601 form,
  * and a time sent in microseconds or nanoseconds by mistake is refused instead of landing in a
  * far future that would make every later row stale.
@@ -42,15 +58,46 @@ function decodeNumber(raw: string): number | undefined {
 export const MAX_EPOCH_MS = 253_402_300_799_999;
 
 /**
+ * An ISO-8601 date or date-time: `T` or a space between them, seconds and fractions optional,
+ * an offset `Z`, `+hh`, `+hhmm` or `+hh:mm`. Without an offset the time is UTC, never the host's
+ * time zone.
+ */
+const ISO_DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?(?:(Z)|([+-])(\d{2})(?::?(\d{2}))?)?$/i;
+
+function parseIsoDateTime(text: string): number | undefined {
+  const match = ISO_DATE_TIME.exec(text);
+  if (!match) return undefined;
+  const [, year, month, day, hour = '0', minute = '0', second = '0', fraction = '', , sign, offsetHours, offsetMinutes = '0'] = match;
+  if (match[4] === undefined && (match[8] !== undefined || sign !== undefined)) return undefined; // an offset needs a time
+  const parts = [Number(year), Number(month) - 1, Number(day), Number(hour), Number(minute), Number(second)] as const;
+  const ms = Date.UTC(...parts, Number(fraction.slice(0, 3).padEnd(3, '0')));
+  const date = new Date(ms);
+  // Date.UTC rolls over (February 30th becomes March 2nd): a date that does not round-trip does not exist.
+  if (
+    date.getUTCFullYear() !== parts[0] ||
+    date.getUTCMonth() !== parts[1] ||
+    date.getUTCDate() !== parts[2] ||
+    date.getUTCHours() !== parts[3] ||
+    date.getUTCMinutes() !== parts[4] ||
+    date.getUTCSeconds() !== parts[5]
+  ) {
+    return undefined;
+  }
+  if (sign === undefined) return ms;
+  const offsetMs = (Number(offsetHours) * 60 + Number(offsetMinutes)) * 60_000;
+  if (Number(offsetHours) > 23 || Number(offsetMinutes) > 59) return undefined;
+  return sign === '+' ? ms - offsetMs : ms + offsetMs;
+}
+
+/**
  * Accepts epoch milliseconds (an integer from 0 to MAX_EPOCH_MS) or an ISO-8601 date-time string
- * in that range; returns epoch ms.
+ * in that range (UTC unless it carries an offset); returns epoch ms.
  */
 export function toEpochMs(value: unknown): number | undefined {
   let ms: number | undefined;
   if (typeof value === 'number') ms = Number.isSafeInteger(value) ? value : undefined;
-  else if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(value)) {
-    ms = Date.parse(value);
-  }
+  else if (typeof value === 'string') ms = parseIsoDateTime(value);
   return ms !== undefined && ms >= 0 && ms <= MAX_EPOCH_MS ? ms : undefined;
 }
 
@@ -68,14 +115,21 @@ const CODECS: Record<FeatureType, TypeCodec> = {
       const value = decodeNumber(raw);
       return value !== undefined && Number.isSafeInteger(value) ? value : undefined;
     },
+    json: (raw) => (SAFE_INT_TEXT.test(raw) ? raw : jsonOf(CODECS.int.decode(raw))),
   },
   float: {
     encode: (value) => (isFiniteNumber(value) ? String(value) : new Rejection('expected a finite number')),
     decode: decodeNumber,
+    json: (raw) => (PLAIN_DECIMAL_TEXT.test(raw) ? raw : jsonOf(decodeNumber(raw))),
   },
   string: {
-    encode: (value) => (typeof value === 'string' ? value : new Rejection('expected a string')),
+    encode: (value, feature) => {
+      if (typeof value !== 'string') return new Rejection('expected a string');
+      const maxLength = feature.maxLength ?? Infinity;
+      return value.length > maxLength ? new Rejection(`longer than its max_length of ${maxLength} characters (${value.length})`) : value;
+    },
     decode: (raw) => raw,
+    json: (raw) => JSON.stringify(raw),
   },
   bool: {
     encode: (value) => (typeof value === 'boolean' ? (value ? '1' : '0') : new Rejection('expected true or false')),
@@ -85,6 +139,7 @@ const CODECS: Record<FeatureType, TypeCodec> = {
       if (text === '0' || text === 'false') return false;
       return undefined;
     },
+    json: (raw) => jsonOf(CODECS.bool.decode(raw)),
   },
   timestamp: {
     encode: (value) => {
@@ -96,6 +151,7 @@ const CODECS: Record<FeatureType, TypeCodec> = {
       // Within what a Date holds (±8.64e15 ms), else the stored text is not a valid timestamp.
       return ms !== undefined && Number.isSafeInteger(ms) && Math.abs(ms) <= 8.64e15 ? new Date(ms).toISOString() : undefined;
     },
+    json: (raw) => jsonOf(CODECS.timestamp.decode(raw)),
   },
   float_vector: {
     encode: (value, feature) => {
@@ -112,6 +168,7 @@ const CODECS: Record<FeatureType, TypeCodec> = {
       const values = raw.split(',').map(decodeNumber);
       return values.every((value) => value !== undefined) ? (values as number[]) : undefined;
     },
+    json: (raw) => jsonOf(CODECS.float_vector.decode(raw)),
   },
 };
 
@@ -132,20 +189,17 @@ export function encodeValue(feature: FeatureDefinition, value: unknown): string 
 }
 
 /**
- * Decodes stored text into the feature's type; a missing field (null) decodes to null.
- * @throws FeatureStoreError `CORRUPT_VALUE` when the stored text is not a valid value of the type.
+ * Decodes stored text into the feature's type: undefined when the text is not a valid value of
+ * it (written by another writer: "N/A" for an int, "1e400" for a float); reads serve such a
+ * value as invalid.
  */
-export function decodeValue(feature: FeatureDefinition, raw: string | null): FeatureValue {
-  if (raw === null) return null;
-  const value = CODECS[feature.type].decode(raw);
-  if (value === undefined) {
-    throw new FeatureStoreError(
-      FeatureStoreErrorCode.CorruptValue,
-      `Stored value ${JSON.stringify(raw)} of feature "${feature.name}" is not a valid ${feature.type}`,
-      { field: feature.name },
-    );
-  }
-  return value;
+export function decodeValue(feature: FeatureDefinition, raw: string): Exclude<FeatureValue, null> | undefined {
+  return CODECS[feature.type].decode(raw);
+}
+
+/** The stored text as the JSON text of its decoded value (`JSON.stringify(decodeValue(...))`), or undefined when invalid. */
+export function valueJson(feature: FeatureDefinition, raw: string): string | undefined {
+  return CODECS[feature.type].json(raw);
 }
 
 const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;

@@ -1,4 +1,6 @@
-import { INDEX_BUCKETS, createKeySchema, eventTimeField } from './key-schema';
+import calculateSlot from 'cluster-key-slot';
+import fc from 'fast-check';
+import { INDEX_BUCKETS, compositeId, createKeySchema, eventTimeField } from './key-schema';
 
 describe('key schema', () => {
   it.each([
@@ -69,5 +71,48 @@ describe('key schema', () => {
     ];
     const built = pairs.map(([entity, id]) => keys.entityHash(entity, id));
     expect(new Set(built).size).toBe(pairs.length);
+  });
+
+  it.each([
+    [['1001', 'c42'], '1001|c42'],
+    [['a|b', 'c'], 'a%7Cb|c'],
+    [['a', 'b|c'], 'a|b%7Cc'],
+    [['50%', '|'], '50%25|%7C'],
+    [['%7C', ''], '%257C|'],
+  ])('composite id of %j -> %s', (ids, expected) => {
+    expect(compositeId(ids)).toBe(expected);
+  });
+
+  it('never maps two different tuples of ids to one composite id', () => {
+    const tuple = fc.array(fc.string({ unit: fc.constantFrom('a', '|', '%', '7', 'C', '2', '5') }), { minLength: 2, maxLength: 3 });
+    fc.assert(
+      fc.property(tuple, tuple, (a, b) => {
+        fc.pre(a.length === b.length && a.some((id, index) => id !== b[index]));
+        expect(compositeId(a)).not.toBe(compositeId(b));
+      }),
+      { numRuns: 5_000 },
+    );
+  });
+
+  it('cluster: an id holding "{" cannot choose the slot of its hash or its index bucket', () => {
+    const keys = createKeySchema('t1:', { cluster: true });
+    expect(keys.entityHash('user', '{victim}x')).toBe('t1:user%:%7Bvictim%7Dx:features');
+    expect(keys.entityHash('user', '50%}')).toBe('t1:user%:50%25%7D:features');
+    expect(keys.entityHash('user', '%7Bvictim%7Dx')).toBe('t1:user:%7Bvictim%7Dx:features');
+    expect(createKeySchema('t1:').entityHash('user', '{victim}x')).toBe('t1:user:{victim}x:features');
+    // Ids that all name the same tag land on many slots and buckets.
+    const ids = Array.from({ length: 200 }, (_, n) => `{hot}${n}`);
+    expect(new Set(ids.map((id) => calculateSlot(keys.entityHash('user', id)))).size).toBeGreaterThan(150);
+    expect(new Set(ids.map((id) => keys.entityIndexOf('user', id))).size).toBe(INDEX_BUCKETS);
+    // Ids without "{" keep their slot and bucket.
+    expect(keys.entityIndexOf('user', 'user1')).toBe(keys.entityIndexes('user')[calculateSlot('user1') % INDEX_BUCKETS]);
+  });
+
+  it.each(['tenant', 'a', 'x:y', 'ns{1}:'])('refuses the namespace %j', (namespace) => {
+    expect(() => createKeySchema(namespace)).toThrow(TypeError);
+  });
+
+  it('keeps the loader\'s materialized event time per view', () => {
+    expect(createKeySchema('t1:').materialized('risk')).toBe('t1:materialized:risk');
   });
 });

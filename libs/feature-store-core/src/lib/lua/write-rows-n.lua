@@ -1,41 +1,39 @@
+#!lua flags=allow-cross-slot-keys
 --[[
   Writes rows of one feature view, each unless the row already stored for that view is newer (last
-  write wins by event time; an equal event time writes), then (single server) records the ids
-  written in the entity's index set and, when the entity has a ttl, sets each hash written to
-  expire. Each row's compare and write happen in this one script, so concurrent writers cannot
-  reorder rows; rows of the same id are applied in order.
+  write wins by event time; an equal event time writes), records the ids written in the key
+  space's index set when one is given, and, when the key space has a ttl, sets each hash written
+  to expire. Each row's compare and write happen in this one script, so concurrent writers cannot
+  reorder rows; rows of the same id are applied in order. The keys are declared; on a Redis
+  Cluster the caller sends one call per master with the hashes that master serves
+  (allow-cross-slot-keys) and adds the ids to their index buckets beforehand; Redis refuses the
+  whole call (MOVED) when a hash's slot is served elsewhere, before writing anything.
 
-  Input, one of three forms (n rows, hashes in row order: <ns><entity>:<id>:features):
-    single server:   KEYS[1 .. n] the hashes, KEYS[n + 1] the entity index set <ns>all_<entity>s;
-                     ARGV[3] = 1
-    Redis Cluster, hashes of one slot:
-                     KEYS[1 .. n] the hashes; ARGV[3] = 0 (the caller has added the ids to the
-                     index buckets beforehand)
-    Redis Cluster, hashes of one master's slots (a cluster refuses declared keys of several
-    slots; Redis fails the call, "non local key", at the first hash this master does not serve,
-    the rows before it applied; the caller then writes the rest, and a replay changes nothing):
-                     no KEYS; ARGV[3] = 0, ARGV[4] = n, ARGV[5 .. n + 4] the hashes
-
-    ARGV[1]  event-time field of the view, "_ts:<view>"
-    ARGV[2]  ttl of the hashes in milliseconds, refreshed by each write; 0 for none
-    ARGV[3]  1: the last key is the index set; 0: there is none
+  Input (redis/scripts.ts builds it):
+    KEYS[1 .. n]   the hash of each row, in row order (<ns><space>:<id>:features)
+    KEYS[n + 1]    optional: the index set that gains the id of every row written
+    ARGV[1]        n
+    ARGV[2]        event-time field of the view, "_ts:<view>"
+    ARGV[3]        ttl of the hashes in milliseconds, refreshed by each write; 0 for none
     then, for each row in order:
       id, event time (epoch ms, integer), s, f1, v1 .. fs, vs (features to set),
       d, g1 .. gd (features to delete: written as null)
 
   Output:
-    the number of rows written; the others were stale (the stored event time of the view is
-    newer) and left their hash untouched, its expiry included
+    an array of n codes, one per row:
+       1  written
+       0  stale: the stored event time of the view is newer; the hash is untouched, expiry included
+      -1  not written: the key holds another type than a hash
+      -2  not written: the stored event time of the view is not a number
 ]]
-local ts_field = ARGV[1]
-local ttl = ARGV[2]
-local with_index = ARGV[3] == '1'
-local declared = #KEYS > 0
-local rows = declared and (with_index and #KEYS - 1 or #KEYS) or tonumber(ARGV[4])
+local rows = tonumber(ARGV[1])
+local ts_field = ARGV[2]
+local ttl = ARGV[3]
+local codes = {}
 local written = {}
-local a = declared and 4 or 5 + rows
+local a = 4
 for i = 1, rows do
-  local key = declared and KEYS[i] or ARGV[4 + i]
+  local key = KEYS[i]
   local id, ts = ARGV[a], ARGV[a + 1]
   local set_count = tonumber(ARGV[a + 2])
   local set_from, set_to = a + 3, a + 2 + 2 * set_count
@@ -43,8 +41,14 @@ for i = 1, rows do
   local unset_from, unset_to = set_to + 2, set_to + 1 + unset_count
   a = unset_to + 1
 
-  local stored = redis.call('HGET', key, ts_field)
-  if not (stored and tonumber(stored) > tonumber(ts)) then
+  local stored = redis.pcall('HGET', key, ts_field)
+  if type(stored) == 'table' and stored.err then
+    codes[i] = -1
+  elseif stored and not tonumber(stored) then
+    codes[i] = -2
+  elseif stored and tonumber(stored) > tonumber(ts) then
+    codes[i] = 0
+  else
     redis.call('HSET', key, ts_field, ts, unpack(ARGV, set_from, set_to))
     if unset_count > 0 then
       redis.call('HDEL', key, unpack(ARGV, unset_from, unset_to))
@@ -52,10 +56,11 @@ for i = 1, rows do
     if ttl ~= '0' then
       redis.call('PEXPIRE', key, ttl)
     end
+    codes[i] = 1
     written[#written + 1] = id
   end
 end
-if with_index and #written > 0 then
+if #KEYS > rows and #written > 0 then
   redis.call('SADD', KEYS[#KEYS], unpack(written))
 end
-return #written
+return codes

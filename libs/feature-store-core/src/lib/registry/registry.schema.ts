@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FEATURE_TYPES } from './registry.types';
+import { FEATURE_TYPES, JOIN_KEY_TYPES } from './registry.types';
 
 const NAME = /^[a-z][a-z0-9_]*$/;
 const name = (what: string) =>
@@ -18,14 +18,23 @@ const featureSpec = z.union([
   z.strictObject({
     type: featureType,
     dimension: z.number().int().positive().optional(),
+    /** For strings: the longest value a write may store (UTF-16 code units). */
+    max_length: z.number().int().positive().max(16_777_216).optional(),
     description: z.string().optional(),
     /** Typical values; simulators draw from them. Each must fit the declared type. */
     examples: z.array(z.unknown()).min(1).optional(),
   }),
 ]);
 
+const joinKeySpec = z.union([
+  name('join key'),
+  z.strictObject({ name: name('join key'), type: z.enum(JOIN_KEY_TYPES).default('string') }),
+]);
+
 const entitySpec = z.strictObject({
   description: z.string().optional(),
+  /** The name (and type) of the entity's id in entity rows: `<entity>_id`, a string, by default. */
+  join_key: joinKeySpec.optional(),
   /** Every accepted write of any view of the entity sets its hash to expire after this long. */
   ttl: duration.optional(),
   id: z
@@ -36,24 +45,46 @@ const entitySpec = z.strictObject({
     .optional(),
 });
 
-const viewSpec = z.strictObject({
-  entity: z.string(),
+const viewSpec = z
+  .strictObject({
+    /** The entity the view is keyed by; or `entities` for a composite key. */
+    entity: z.string().optional(),
+    entities: z.array(z.string()).min(1).max(8).optional(),
+    description: z.string().optional(),
+    max_age: duration.optional(),
+    /** The hash field of the view's event time; "_ts:<view>" by default. Short names save memory. */
+    event_time_field: z
+      .string()
+      .regex(/^_[A-Za-z0-9_:]{0,31}$/, 'an event-time field starts with "_" (no feature can), then up to 31 of A-Z a-z 0-9 _ :')
+      .optional(),
+    features: z.record(name('feature'), featureSpec).refine((features) => Object.keys(features).length > 0, {
+      message: 'a view declares at least one feature',
+    }),
+  })
+  .refine((view) => (view.entity === undefined) !== (view.entities === undefined), {
+    message: 'a view declares either `entity` or `entities` (a composite key)',
+  });
+
+/** `view:feature`, or a whole `view`. */
+const featureReference = z.string().regex(/^[a-z][a-z0-9_]*(:[a-z][a-z0-9_]*)?$/, 'expected "view:feature" or "view"');
+
+const featureServiceSpec = z.strictObject({
   description: z.string().optional(),
-  max_age: duration.optional(),
-  /** The hash field of the view's event time; "_ts:<view>" by default. Short names save memory. */
-  event_time_field: z
-    .string()
-    .regex(/^_[A-Za-z0-9_:]{0,31}$/, 'an event-time field starts with "_" (no feature can), then up to 31 of A-Z a-z 0-9 _ :')
-    .optional(),
-  features: z.record(name('feature'), featureSpec).refine((features) => Object.keys(features).length > 0, {
-    message: 'a view declares at least one feature',
-  }),
+  version: z.number().int().positive().optional(),
+  features: z.array(featureReference).min(1),
 });
+
+const pushSourceSpec = z.union([
+  name('view'),
+  z.strictObject({ view: name('view'), description: z.string().optional() }),
+]);
 
 /** The shape of a registry file (YAML or JSON), before cross-references are checked. */
 export const registryFileSchema = z.strictObject({
   entities: z.record(name('entity'), entitySpec),
   views: z.record(name('view'), viewSpec),
+  feature_services: z.record(name('feature service'), featureServiceSpec).optional(),
+  push_sources: z.record(name('push source'), pushSourceSpec).optional(),
 });
 
 export type RegistryFile = z.infer<typeof registryFileSchema>;

@@ -54,10 +54,53 @@ describe('Registry', () => {
       type: 'float_vector',
       view: 'user_profile',
       dimension: 4,
+      maxLength: null,
       examples: null,
+      description: null,
     });
     expect(registry.entity('merchant').idPattern.test('m42')).toBe(true);
     expect(registry.entity('merchant').idMaxLength).toBe(16);
+  });
+
+  it('declares join keys: <entity>_id, a string, by default; named and typed when given', () => {
+    const registry = Registry.fromObject({
+      entities: { user: {}, driver: { join_key: { name: 'driver_id', type: 'int' } }, customer: { join_key: 'cust' } },
+      views: { driver_stats: { entity: 'driver', features: { trips: 'int' } } },
+    });
+    expect(['user', 'driver', 'customer'].map((name) => [registry.entity(name).joinKey, registry.entity(name).joinKeyType])).toEqual([
+      ['user_id', 'string'],
+      ['driver_id', 'int'],
+      ['cust', 'string'],
+    ]);
+  });
+
+  it('keys views by several entities, feature services and push sources as declared', () => {
+    const registry = Registry.fromFile(join(__dirname, '../../../../../registry/examples/feast-driver.yaml'));
+    const pair = registry.view('driver_customer_stats');
+    expect([pair.entity, pair.entities]).toEqual(['driver+customer', ['driver', 'customer']]);
+    expect(registry.keySpace('driver+customer').entities.map((entity) => entity.joinKey)).toEqual(['driver_id', 'customer_id']);
+    expect(registry.keySpaces.map((space) => space.name)).toEqual(['driver', 'driver+customer']);
+    const service = registry.featureService('driver_activity');
+    expect(service.features.map(({ view, feature }) => `${view.name}:${feature.name}`)).toEqual([
+      'driver_hourly_stats:conv_rate',
+      'driver_hourly_stats:acc_rate',
+      'driver_hourly_stats:avg_daily_trips',
+    ]);
+    expect(registry.pushSource('driver_stats_push_source').view).toBe('driver_hourly_stats');
+    expect(registry.feature('driver_customer_stats:trips_together').space.name).toBe('driver+customer');
+    expect(registry.view('driver_hourly_stats').maxAgeMs).toBe(86_400_000);
+  });
+
+  it.each([
+    ['a feature service', (r: Registry) => r.featureService('nope'), FeatureStoreErrorCode.UnknownFeatureService, 'Unknown feature service "nope"'],
+    ['a push source', (r: Registry) => r.pushSource('nope'), FeatureStoreErrorCode.UnknownPushSource, 'Unknown push source "nope"'],
+    ['a feature reference without a view', (r: Registry) => r.feature('conv_rate'), FeatureStoreErrorCode.UnknownFeature, 'expected "view:feature"'],
+    ['a feature of a known view', (r: Registry) => r.feature('driver_hourly_stats:nope'), FeatureStoreErrorCode.UnknownFeature, 'Unknown feature "nope" of view "driver_hourly_stats"'],
+    ['a feature of an unknown view', (r: Registry) => r.feature('nope:x'), FeatureStoreErrorCode.UnknownView, 'Unknown feature view "nope"'],
+  ])('throws for %s that is not declared, naming it', (_, ask, code, message) => {
+    const registry = Registry.fromFile(join(__dirname, '../../../../../registry/examples/feast-driver.yaml'));
+    expect(() => ask(registry)).toThrow(expect.objectContaining({ code }));
+    expect(() => ask(registry)).toThrow(message);
   });
 
   it('throws UNKNOWN_ENTITY and UNKNOWN_VIEW naming what was asked', () => {
@@ -84,6 +127,17 @@ describe('Registry', () => {
     ['an event-time field that could be a feature', (f) => ((f.views.user_activity as Record<string, unknown>)['event_time_field'] = 'ts'), 'views.user_activity.event_time_field'],
     ['two views sharing an event-time field', (f) => ((f.views.user_profile as Record<string, unknown>)['event_time_field'] = '_ta'), 'views.user_activity.event_time_field: "_ta" is already the event-time field of view "user_profile"'],
     ['a dimension on a scalar', (f) => ((f.views.merchant_risk.features as Record<string, unknown>)['risk'] = { type: 'float', dimension: 3 }), 'views.merchant_risk.features.risk.dimension'],
+    ['a max_length on a number', (f) => ((f.views.merchant_risk.features as Record<string, unknown>)['risk'] = { type: 'float', max_length: 3 }), 'views.merchant_risk.features.risk.max_length: only a string'],
+    ['both entity and entities', (f) => ((f.views.merchant_risk as Record<string, unknown>)['entities'] = ['merchant']), 'views.merchant_risk: a view declares either `entity` or `entities`'],
+    ['an unknown entity of a composite key', (f) => ((f.views as Record<string, unknown>)['pair'] = { entities: ['user', 'shop'], features: { n: 'int' } }), 'views.pair.entities: unknown entity "shop"'],
+    ['an entity twice in a key', (f) => ((f.views as Record<string, unknown>)['pair'] = { entities: ['user', 'user'], features: { n: 'int' } }), 'views.pair.entities: an entity appears more than once'],
+    ['a feature named as a join key', (f) => ((f.views.merchant_risk.features as Record<string, unknown>)['merchant_id'] = 'string'), 'views.merchant_risk.features.merchant_id: a feature cannot take the name of its view\'s join key'],
+    ['a join key shared by two entities', (f) => ((f.entities.device as Record<string, unknown>)['join_key'] = 'user_id'), 'entities.device.join_key: "user_id" is already the join key of entity "user"'],
+    ['a bad join key type', (f) => ((f.entities.device as Record<string, unknown>)['join_key'] = { name: 'device_id', type: 'uuid' }), 'entities.device.join_key'],
+    ['a feature service of an unknown view', (f) => ((f as Record<string, unknown>)['feature_services'] = { s: { features: ['nope:x'] } }), 'feature_services.s.features.0: unknown view "nope"'],
+    ['a feature service of an unknown feature', (f) => ((f as Record<string, unknown>)['feature_services'] = { s: { features: ['merchant_risk:x'] } }), 'feature_services.s.features.0: view "merchant_risk" has no feature "x"'],
+    ['a feature listed twice by a service', (f) => ((f as Record<string, unknown>)['feature_services'] = { s: { features: ['merchant_risk', 'merchant_risk:risk'] } }), 'feature_services.s.features.1: "merchant_risk:risk" is listed twice'],
+    ['a push source of an unknown view', (f) => ((f as Record<string, unknown>)['push_sources'] = { p: 'nope' }), 'push_sources.p.view: unknown view "nope"'],
   ])('rejects %s, naming the entry', (_, mutate, expected) => {
     const file = valid();
     mutate(file);

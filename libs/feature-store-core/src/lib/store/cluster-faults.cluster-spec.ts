@@ -1,7 +1,7 @@
 import calculateSlot from 'cluster-key-slot';
 import { Redis } from 'ioredis';
 import { type ClusterNode, type SpawnedCluster, eventually, spawnRedisCluster } from '@feature-store/testing';
-import type { Durability } from '../redis/cluster-batch';
+import type { Durability } from '../backend/redis-backend';
 import { type RedisClient, createRedisClient } from '../redis/create-redis-client';
 import { FeatureStoreErrorCode } from '../errors';
 import { Registry } from '../registry/registry';

@@ -69,7 +69,7 @@ describe('FeatureStore on a real Redis', () => {
     await expect(store.known('user', ['u2', 'nobody', 'u1'])).resolves.toEqual([true, false, true]);
   });
 
-  it('writes the same features as JSON text, for every type, as the object read', async () => {
+  it('reads the same features as JSON text, for every type, as the typed values', async () => {
     await store.write('user_profile', [
       { id: 'j1', eventTime: 1, features: { age: -12, gender: 'say "hi"\n\u2603', score: 1e21, vip: false } },
       { id: 'j2', eventTime: 1, features: { score: 0.1, gender: '' } },
@@ -78,17 +78,18 @@ describe('FeatureStore on a real Redis', () => {
     await redis.hset(`${namespace}user:j3:features`, 'age', '007', 'score', '.5', '_ts:user_profile', '1');
     const ids = ['j1', 'j2', 'nobody', 'j3'];
     const records = await store.getMany('user', ids);
-    const json = await store.getManyJson('user', ids);
-    expect(json.map((text) => (text === null ? null : JSON.parse(text)))).toEqual(records.map((record) => record?.features ?? null));
+    const rows = await store.read({ entity: 'user', ids });
+    const json = ids.map((_, row) =>
+      rows.found(row) ? JSON.parse(`{${rows.plan.columns.map((column, index) => `"${column.feature.name}":${rows.json(row, index)}`).join(',')}}`) : null,
+    );
+    expect(json).toEqual(records.map((record) => record?.features ?? null));
     expect(json[2]).toBeNull();
-    await expect(store.getJson('user', 'j1', { features: ['gender', 'age'] })).resolves.toBe('{"gender":"say \\"hi\\"\\n☃","age":-12}');
-    await expect(store.getJson('user', 'nobody')).resolves.toBeNull();
-    const seen: [string, number][] = [];
-    await store.getManyJson('user', ['j1', 'nobody'], { onEventTime: (view, ms) => seen.push([view, ms]) });
-    expect(seen).toEqual([
-      ['user_profile', 1],
-      ['user_activity', 1],
-    ]);
+    const projected = await store.read({ entity: 'user', ids: ['j1'], features: ['gender', 'age'] });
+    expect([projected.json(0, 0), projected.json(0, 1)]).toEqual(['"say \\"hi\\"\\n☃"', '-12']);
+    expect((await store.read({ entity: 'user', ids: ['nobody'] })).found(0)).toBe(false);
+    const seen = await store.read({ entity: 'user', ids: ['j1', 'nobody'] });
+    expect([0, 1].map((view) => seen.eventTime(0, 0, view))).toEqual([1, 1]);
+    expect([0, 1].map((view) => seen.eventTime(1, 0, view))).toEqual([null, null]);
   });
 
   it('tells an unknown id (null) from a known id whose features are unset', async () => {
@@ -216,9 +217,40 @@ describe('FeatureStore on a real Redis', () => {
     await expect(store.write('nope', [])).rejects.toMatchObject({ code: FeatureStoreErrorCode.UnknownView });
   });
 
-  it('reports a stored value that does not fit its type', async () => {
-    await redis.hset(`${namespace}user:c1:features`, 'age', 'old', '_ts:user_profile', '1');
-    await expect(store.get('user', 'c1')).rejects.toMatchObject({ code: FeatureStoreErrorCode.CorruptValue });
+  it('serves a stored value that does not fit its type as null (INVALID), and the rest of the row', async () => {
+    await redis.hset(`${namespace}user:c1:features`, 'age', 'old', 'score', '1e400', 'gender', 'F', '_ts:user_profile', '1');
+    await expect(store.get('user', 'c1')).resolves.toMatchObject({ features: { age: null, score: null, gender: 'F' } });
+    const rows = await store.read({ entity: 'user', ids: ['c1'], features: ['age', 'score', 'gender'] });
+    expect([0, 1, 2].map((column) => rows.status(0, column))).toEqual(['INVALID', 'INVALID', 'PRESENT']);
+    expect(rows.invalidValues).toEqual([
+      { row: 0, column: 0, key: `${namespace}user:c1:features`, field: 'age' },
+      { row: 0, column: 1, key: `${namespace}user:c1:features`, field: 'score' },
+    ]);
+  });
+
+  it('serves a key of another type than a hash as not found (INVALID), in a batch with others', async () => {
+    await redis.set(`${namespace}user:str:features`, 'not a hash');
+    await redis.rpush(`${namespace}user:list:features`, 'a');
+    await store.write('user_profile', [{ id: 'ok1', eventTime: 1, features: { age: 3 } }]);
+    const ids = ['str', 'ok1', 'list'];
+    await expect(store.getMany('user', ids)).resolves.toEqual([null, expect.objectContaining({ id: 'ok1' }), null]);
+    await expect(store.get('user', 'str')).resolves.toBeNull();
+    const rows = await store.read({ entity: 'user', ids, features: ['age'] });
+    expect(ids.map((_, row) => [rows.wrongType(row, 0), rows.status(row, 0)])).toEqual([
+      [true, 'INVALID'],
+      [false, 'PRESENT'],
+      [true, 'INVALID'],
+    ]);
+  });
+
+  it('reads only ids of the index with indexedOnly, in the same call', async () => {
+    await store.write('user_profile', [{ id: 'act1', eventTime: 1, features: { age: 3 } }]);
+    await redis.hset(`${namespace}user:notindexed:features`, 'age', '4');
+    await redis.srem(store.keys.entityIndexOf('user', 'act1'), 'act1');
+    await store.write('user_profile', [{ id: 'act2', eventTime: 1, features: { age: 5 } }]);
+    const rows = await store.read({ entity: 'user', ids: ['act1', 'notindexed', 'act2'], indexedOnly: true });
+    expect([0, 1, 2].map((row) => rows.found(row))).toEqual([false, false, true]);
+    await expect(store.getMany('user', ['act1', 'notindexed'])).resolves.toMatchObject([{ features: { age: 3 } }, { features: { age: 4 } }]);
   });
 
   it('reads hashes written by the original prototype (no event time)', async () => {

@@ -1,26 +1,26 @@
-import calculateSlot from 'cluster-key-slot';
-import type { Cluster } from 'ioredis';
-import { FeatureStoreError, atRow } from '../errors';
-import { type KeySchema, createKeySchema } from '../keys/key-schema';
-import { type Durability, checkReplicated, perMaster, waitOnMaster } from '../redis/cluster-batch';
+import type { FeatureValue } from '../codec/codec';
+import { atRow } from '../errors';
+import type { Backend, RawValues } from '../backend/backend';
+import { createBackend } from '../backend/create-backend';
+import type { Durability } from '../backend/redis-backend';
+import { type EntityKey, type JoinKeyValue, keyId } from '../keys/entity-key';
+import type { KeySchema } from '../keys/key-schema';
 import type { RedisClient } from '../redis/create-redis-client';
-import { pipelineReply, redisCall, toRedisError } from '../redis/redis-call';
-import { defineScripts } from '../redis/scripts';
 import type { Registry } from '../registry/registry';
-import type { EntityDefinition, ViewDefinition } from '../registry/registry.types';
-import { validateId } from './ids';
-import { parseHashRows } from './hash-rows';
-import { type EntityRecord, type EventTimeListener, type RawValues, ReadPlan } from './read-plan';
-import { type EncodedRow, type WriteRow, encodeRows, rowEncoder } from './row-encoder';
+import type { EntityDefinition } from '../registry/registry.types';
+import { FeatureRows } from '../read/feature-rows';
+import { ReadPlan } from '../read/read-plan';
 import { StreamConsumer, type StreamConsumerOptions } from '../stream/stream-consumer';
 import { toStreamFields } from '../stream/stream-entry';
+import type { WriteRow } from '../write/row-encoder';
+import { type RejectedRow, RowWriter, type WriteResult } from '../write/row-writer';
 
-/** Rows per write script call (see `write`). */
-const WRITE_CHUNK = 100;
+/** Plans kept per store for request shapes other than an entity's full read. */
+const PLAN_CACHE_SIZE = 1_000;
 
 export interface FeatureStoreOptions {
   readonly registry: Registry;
-  /** Prefixed to every key (e.g. "tenant-a:"); "" (the default) keeps the original layout. */
+  /** Prefixed to every key: "" (the default) keeps the original layout, else text ending with ":". */
   readonly namespace?: string;
   /** Current time in epoch ms, for `max_age` expiry on reads; `Date.now` by default. */
   readonly clock?: () => number;
@@ -38,91 +38,100 @@ export interface ReadOptions {
   readonly features?: readonly string[];
 }
 
-export interface JsonReadOptions extends ReadOptions {
-  /** Called with the event time of each view of each entity found (for freshness metrics). */
-  readonly onEventTime?: EventTimeListener;
+/** An entity read: the features of one entity (of the views keyed by it alone) for each id. */
+export interface EntityReadRequest extends ReadOptions {
+  readonly entity: string;
+  readonly ids: readonly EntityKey[];
+  /**
+   * Only ids in the entity's index set are found (the original prototype's activity check:
+   * removing an id from `all_users` deactivates it); checked in the same round trip.
+   */
+  readonly indexedOnly?: boolean;
 }
 
-/** A row that does not fit its view, as `validate` reports it. */
-export interface RejectedRow {
-  /** Index of the row in the input. */
-  readonly row: number;
-  readonly field: string | null;
-  readonly reason: string;
-}
+/**
+ * A feature read: features of any views, of one or several entities (`"view:feature"`), or a
+ * feature service's, for entity rows that name each join key the features need.
+ */
+export type FeatureReadRequest = {
+  readonly rows: readonly Readonly<Record<string, JoinKeyValue>>[];
+} & ({ readonly features: readonly string[] } | { readonly featureService: string });
 
-export interface WriteResult {
-  /** Rows applied. */
-  readonly written: number;
-  /** Rows skipped because the stored row of the view has a newer event time. */
-  readonly stale: number;
+export type ReadRequest = EntityReadRequest | FeatureReadRequest;
+
+/** What `get` and `getMany` return for an entity id that exists. */
+export interface EntityRecord {
+  readonly id: EntityKey;
+  /** The requested features by name, typed by the registry; null where unset, expired or invalid. */
+  readonly features: Record<string, FeatureValue>;
+  /** Per view of the entity: event time (epoch ms) of the last row written, or null. */
+  readonly eventTimes: Record<string, number | null>;
+  /**
+   * Views of the entity whose last row is older than their `max_age`: their features are
+   * returned as null (the stored values are not served).
+   */
+  readonly expired: readonly string[];
 }
 
 /**
  * Reads and writes the features of the registry's entities in Redis, a single server or a Redis
- * Cluster (the client decides; the cluster layout is described in `KeySchema`).
+ * Cluster (the client decides; the key layout is described in `KeySchema`).
  *
- * Reads cost one round trip whatever their size (one script call for a batch on a single server;
- * one pipeline per master on a cluster). Writes validate every row first, then apply each row
- * atomically with last-write-wins by event time. Errors are `FeatureStoreError`s; the store never
- * logs.
+ * Every read is one request shape (`read`) answered in one round trip whatever its size and
+ * however many entities it spans (one per master on a cluster), as `FeatureRows`: per entity row
+ * and feature, a status, the value and its event time. Data that another writer left in Redis
+ * never fails a read: a value that does not fit its type, or a key of another type, is served as
+ * `INVALID`. Writes validate every row first, then apply each row atomically with
+ * last-write-wins by event time. Errors are `FeatureStoreError`s; the store never logs.
  */
 export class FeatureStore {
   readonly registry: Registry;
   readonly keys: KeySchema;
-  private readonly fullPlans = new Map<string, ReadPlan>();
+  private readonly backend: Backend;
+  private readonly writer: RowWriter;
   private readonly clock: () => number;
-  private readonly durability: Durability | undefined;
-  /** The client when it is a Redis Cluster's. */
-  private readonly cluster: Cluster | null;
+  private readonly fullPlans = new Map<string, ReadPlan>();
+  private readonly plans = new Map<string, ReadPlan>();
 
   constructor(
     private readonly redis: RedisClient,
     options: FeatureStoreOptions,
   ) {
     this.registry = options.registry;
-    this.cluster = redis.isCluster ? (redis as Cluster) : null;
-    this.keys = createKeySchema(options.namespace, { cluster: this.cluster !== null });
+    this.backend = createBackend(redis, options.namespace ?? '', options.durability);
+    this.keys = this.backend.keys;
+    this.writer = new RowWriter(this.registry, this.backend);
     this.clock = options.clock ?? Date.now;
-    this.durability = options.durability;
-    defineScripts(redis);
+  }
+
+  /**
+   * Reads entity rows in one round trip.
+   * @throws FeatureStoreError `UNKNOWN_ENTITY`, `UNKNOWN_VIEW`, `UNKNOWN_FEATURE`,
+   *   `UNKNOWN_FEATURE_SERVICE`, `INVALID_ID` (with the row's index), `REDIS_ERROR`
+   */
+  read(request: ReadRequest): Promise<FeatureRows> {
+    try {
+      return 'entity' in request ? this.readEntity(request) : this.readFeatures(request);
+    } catch (error) {
+      return Promise.reject(error);
+    }
   }
 
   /**
    * Features of one entity id, or null when the id was never written.
-   * @throws FeatureStoreError `UNKNOWN_ENTITY`, `UNKNOWN_FEATURE`, `INVALID_ID`, `CORRUPT_VALUE`, `REDIS_ERROR`
+   * @throws FeatureStoreError as `read`
    */
-  async get(entityName: string, id: string, options: ReadOptions = {}): Promise<EntityRecord | null> {
-    const plan = this.plan(entityName, options);
-    return plan.decode(id, await this.readOne(plan, id), this.clock());
+  async get(entity: string, id: EntityKey, options: ReadOptions = {}): Promise<EntityRecord | null> {
+    return (await this.getMany(entity, [id], options))[0]!;
   }
 
   /**
-   * Features of many ids in one round trip, in request order; null for unknown ids. On a single
-   * server one command (a script reading every hash); on a cluster one call of that script per
-   * master, in parallel.
-   * @throws FeatureStoreError as `get`; `INVALID_ID` carries the index of the bad id as `row`.
+   * Features of many ids in one round trip, in request order; null for unknown ids.
+   * @throws FeatureStoreError as `read`; `INVALID_ID` carries the index of the bad id as `row`.
    */
-  async getMany(entityName: string, ids: readonly string[], options: ReadOptions = {}): Promise<(EntityRecord | null)[]> {
-    const { plan, replies } = await this.readMany(entityName, ids, options);
-    const now = this.clock();
-    return ids.map((id, index) => plan.decode(id, replies[index]!, now));
-  }
-
-  /**
-   * As `get`, but the `features` object comes as JSON text (null for an unknown id), written from
-   * the stored text without building values: for servers that write their responses themselves.
-   */
-  async getJson(entityName: string, id: string, options: JsonReadOptions = {}): Promise<string | null> {
-    const plan = this.plan(entityName, options);
-    return plan.encodeJson(await this.readOne(plan, id), this.clock(), options.onEventTime);
-  }
-
-  /** As `getMany`, with each id's `features` object as JSON text (see `getJson`). */
-  async getManyJson(entityName: string, ids: readonly string[], options: JsonReadOptions = {}): Promise<(string | null)[]> {
-    const { plan, replies } = await this.readMany(entityName, ids, options);
-    const now = this.clock();
-    return replies.map((reply) => plan.encodeJson(reply, now, options.onEventTime));
+  async getMany(entity: string, ids: readonly EntityKey[], options: ReadOptions = {}): Promise<(EntityRecord | null)[]> {
+    const rows = await this.read({ entity, ids, ...options });
+    return ids.map((id, row) => entityRecord(rows, row, id));
   }
 
   /**
@@ -130,24 +139,21 @@ export class FeatureStore {
    * cluster: the index first). Each row is applied atomically unless the stored row of the view
    * has a newer event time (then it counts as stale); the id joins the entity's index.
    * @throws FeatureStoreError `UNKNOWN_VIEW`, `INVALID_ROW` / `INVALID_ID` (nothing written), `REDIS_ERROR`,
-   *   `NOT_REPLICATED` (with `durability`)
+   *   `NOT_REPLICATED` (with `durability`); `StoredDataError` when data another writer left in
+   *   Redis stopped some rows (it tells which; the others were written)
    */
-  async write(viewName: string, rows: readonly WriteRow[]): Promise<WriteResult> {
-    const view = this.registry.view(viewName);
-    const entity = this.registry.entity(view.entity);
-    return this.apply(entity, view, encodeRows(entity, view, rows));
+  write(viewName: string, rows: readonly WriteRow[]): Promise<WriteResult> {
+    return this.writer.write(viewName, rows);
   }
 
   /**
-   * As `write`, but rows that do not fit the view are left out and reported (index, field,
-   * reason) instead of failing the call: for sources that set bad rows aside (a file, a stream).
-   * @throws FeatureStoreError `UNKNOWN_VIEW`, `REDIS_ERROR`
+   * As `write`, but rows that cannot be written (they do not fit the view, or stored data stops
+   * them) are left out and reported (index, field, reason) instead of failing the call: for
+   * sources that set bad rows aside (a file, a stream).
+   * @throws FeatureStoreError `UNKNOWN_VIEW`, `REDIS_ERROR`, `NOT_REPLICATED`
    */
-  async writeValid(viewName: string, rows: readonly WriteRow[]): Promise<WriteResult & { rejected: RejectedRow[] }> {
-    const view = this.registry.view(viewName);
-    const entity = this.registry.entity(view.entity);
-    const { encoded, rejected } = encodeEach(entity, view, rows);
-    return { ...(await this.apply(entity, view, encoded)), rejected };
+  writeValid(viewName: string, rows: readonly WriteRow[]): Promise<WriteResult & { rejected: RejectedRow[] }> {
+    return this.writer.writeValid(viewName, rows);
   }
 
   /**
@@ -156,8 +162,7 @@ export class FeatureStore {
    * @throws FeatureStoreError `UNKNOWN_VIEW`
    */
   validate(viewName: string, rows: readonly WriteRow[]): RejectedRow[] {
-    const view = this.registry.view(viewName);
-    return encodeEach(this.registry.entity(view.entity), view, rows).rejected;
+    return this.writer.validate(viewName, rows);
   }
 
   /**
@@ -167,250 +172,107 @@ export class FeatureStore {
    * @throws FeatureStoreError `UNKNOWN_VIEW`, `INVALID_ROW` / `INVALID_ID` (nothing sent), `REDIS_ERROR`
    */
   async publish(viewName: string, rows: readonly WriteRow[], maxLength?: number): Promise<string[]> {
-    const view = this.registry.view(viewName);
-    encodeRows(this.registry.entity(view.entity), view, rows);
-    if (rows.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    const key = this.keys.stream(view.name);
-    for (const row of rows) {
-      if (maxLength === undefined) pipeline.xadd(key, '*', ...toStreamFields(row));
-      else pipeline.xadd(key, 'MAXLEN', '~', maxLength, '*', ...toStreamFields(row));
-    }
-    const replies = await redisCall(() => pipeline.exec());
-    return rows.map((_, index) => pipelineReply<string>(replies, index));
+    this.writer.check(viewName, rows);
+    return this.backend.append(this.keys.stream(viewName), rows.map(toStreamFields), maxLength);
   }
 
   /** A consumer of a view's stream (see `StreamConsumer`); call `ensureGroup()` first. */
   consumer(options: StreamConsumerOptions): StreamConsumer {
-    return new StreamConsumer(this, this.redis, options);
+    return new StreamConsumer(this.writer, this.redis, this.keys, options);
   }
 
-  /** Which of `ids` are in the entity's index, in order. */
-  async known(entityName: string, ids: readonly string[]): Promise<boolean[]> {
-    const entity = this.registry.entity(entityName);
-    const bySet = groupBy(ids.keys(), (index) => this.keys.entityIndexOf(entity.name, ids[index]!));
-    const known = new Array<boolean>(ids.length);
-    await Promise.all(
-      [...bySet].map(async ([key, indexes]) => {
-        const reply = await redisCall(() => this.redis.smismember(key, ...indexes.map((index) => ids[index]!)));
-        indexes.forEach((index, position) => (known[index] = reply[position] === 1));
-      }),
-    );
-    return known;
+  /** Which of `ids` are in the index of the entity (or composite key: `view.entity`), in order. */
+  known(entity: string, ids: readonly EntityKey[]): Promise<boolean[]> {
+    const space = this.registry.keySpace(entity);
+    const members = ids.map((id, index) => atRow(index, `ids[${index}]`, () => keyId(space, id)));
+    return this.backend.isMember(members.map((member) => ({ set: this.keys.entityIndexOf(space.name, member), member })));
   }
 
-  /** Number of ids in the entity's index. */
-  async count(entityName: string): Promise<number> {
-    const entity = this.registry.entity(entityName);
-    const counts = await Promise.all(this.keys.entityIndexes(entity.name).map((key) => redisCall(() => this.redis.scard(key))));
-    return counts.reduce((sum, count) => sum + count, 0);
+  /** Number of ids in the index of the entity (or composite key). */
+  count(entity: string): Promise<number> {
+    return this.backend.count(this.keys.entityIndexes(this.registry.keySpace(entity).name));
   }
 
   /**
    * Resolves when Redis answers a PING; on a cluster, when a node answers that the cluster state
    * is ok (every slot served: a master lost without a replica to take over fails it).
    */
-  async ping(): Promise<void> {
-    if (!this.cluster) {
-      await redisCall(() => this.redis.ping());
-      return;
+  ping(): Promise<void> {
+    return this.backend.ping();
+  }
+
+  private readEntity({ entity: entityName, ids, features, indexedOnly }: EntityReadRequest): Promise<FeatureRows> {
+    const entity = this.registry.entity(entityName);
+    const space = entity.name;
+    const keys = new Array<string>(ids.length);
+    const members = new Array<string>(ids.length);
+    for (let index = 0; index < ids.length; index++) {
+      const id = atRow(index, `ids[${index}]`, () => keyId(entity, ids[index]));
+      members[index] = id;
+      keys[index] = this.keys.entityHash(space, id);
     }
-    const cluster = this.cluster;
-    const info = await redisCall(() => cluster.cluster('INFO'));
-    const state = /cluster_state:(\w+)/.exec(info)?.[1];
-    if (state !== 'ok') throw toRedisError(new Error(`cluster_state:${state ?? 'unknown'}`));
+    const plan = this.entityPlan(entity, features);
+    const read = this.backend.read([{ keys, fields: plan.spaces[0]!.fields }]);
+    if (!indexedOnly) return read.then((replies) => new FeatureRows(plan, [keys], replies, this.clock()));
+    const active = this.backend.isMember(members.map((member) => ({ set: this.keys.entityIndexOf(space, member), member })));
+    return Promise.all([read, active]).then(([replies, isActive]) => {
+      const gated = replies[0]!.map((values, row): RawValues => (isActive[row] ? values : INACTIVE));
+      return new FeatureRows(plan, [keys], [gated], this.clock());
+    });
   }
 
-  /** Writes encoded rows: WRITE_CHUNK rows per script call, the calls pipelined in one round trip. */
-  private async apply(entity: EntityDefinition, view: ViewDefinition, encoded: readonly EncodedRow[]): Promise<WriteResult> {
-    if (encoded.length === 0) return { written: 0, stale: 0 };
-    if (this.cluster) return this.applyOnCluster(this.cluster, entity, view, encoded);
-    // Chunks of WRITE_CHUNK rows, one script call each, pipelined: one round trip, few commands,
-    // and no single call holds Redis long enough to delay readers.
-    const pipeline = this.redis.pipeline();
-    const [index] = this.keys.entityIndexes(entity.name); // a single server has one index set
-    const calls = this.writeCalls(entity, view, encoded);
-    const chunks = chunked([...encoded.keys()], WRITE_CHUNK);
-    for (const chunk of chunks) pipeline.fsWriteRows(...calls.args(chunk, { keys: 'declared', index }));
-    if (this.durability) pipeline.wait(this.durability.replicas, this.durability.timeoutMs);
-    const replies = await redisCall(() => pipeline.exec());
-    let written = 0;
-    for (let call = 0; call < chunks.length; call++) written += pipelineReply<number>(replies, call);
-    if (this.durability) checkReplicated(pipelineReply<number>(replies, chunks.length), this.durability);
-    return { written, stale: encoded.length - written };
-  }
-
-  /**
-   * The ids join their index buckets first, so the index is a superset of the hashes: an id may
-   * be listed whose write was stale or failed, never a hash without its id. Then each master
-   * gets its share of the rows (in row order, so rows of one id apply in order): WRITE_CHUNK rows
-   * per script call, pipelined on its connection. Rows a master could not take are written by
-   * slot, through the client's redirection handling.
-   */
-  private async applyOnCluster(
-    cluster: Cluster,
-    entity: EntityDefinition,
-    view: ViewDefinition,
-    encoded: readonly EncodedRow[],
-  ): Promise<WriteResult> {
-    const byIndex = groupBy(encoded, (row) => this.keys.entityIndexOf(entity.name, row.id));
-    await Promise.all([...byIndex].map(([key, rows]) => redisCall(() => cluster.sadd(key, ...rows.map((row) => row.id)))));
-    const calls = this.writeCalls(entity, view, encoded);
-    const durability = this.durability;
-    let written = 0;
-    await perMaster(
-      cluster,
-      calls.hashes,
-      async (master, indexes) => {
-        defineScripts(master);
-        const pipeline = master.pipeline();
-        const chunks = chunked(indexes, WRITE_CHUNK);
-        for (const chunk of chunks) pipeline.fsWriteRows(...calls.args(chunk, { keys: 'arguments', index: null }));
-        if (durability) pipeline.wait(durability.replicas, durability.timeoutMs);
-        const replies = await pipeline.exec();
-        const left = chunks.flatMap((chunk, call) => {
-          const [error, count] = replies?.[call] ?? [new Error('no reply'), 0];
-          if (!error) written += count as number;
-          return error ? chunk : [];
-        });
-        if (durability && left.length < indexes.length) checkReplicated(pipelineReply<number>(replies, chunks.length), durability);
-        return left;
-      },
-      async (indexes) => {
-        const bySlot = groupBy(indexes, (index) => calculateSlot(calls.hashes[index]!));
-        await Promise.all(
-          [...bySlot.values()].map(async (slotIndexes) => {
-            for (const chunk of chunked(slotIndexes, WRITE_CHUNK)) {
-              const args = calls.args(chunk, { keys: 'declared', index: null });
-              const count = await redisCall(() => cluster.fsWriteRows(...args)); // before `written +=`: calls run in parallel
-              written += count;
-              if (durability) await waitOnMaster(cluster, calls.hashes[chunk[0]!]!, durability);
-            }
-          }),
-        );
-      },
+  private readFeatures(request: FeatureReadRequest): Promise<FeatureRows> {
+    const plan = 'featureService' in request ? this.servicePlan(request.featureService) : this.featurePlan(request.features);
+    const keys = plan.spaces.map((planned) =>
+      request.rows.map((row, index) => atRow(index, `rows[${index}]`, () => this.keys.entityHash(planned.space.name, keyId(planned.space, row)))),
     );
-    return { written, stale: encoded.length - written };
+    const groups = plan.spaces.map((planned, space) => ({ keys: keys[space]!, fields: planned.fields }));
+    return this.backend.read(groups).then((replies) => new FeatureRows(plan, keys, replies, this.clock()));
   }
 
-  /**
-   * Write script calls over `encoded` (its `hashes` computed once): `args(indexes, form)` gives
-   * the arguments of one call for those rows, number of keys first (see
-   * lua/write-rows-n.lua), the hashes as declared keys (then the index set, when given) or as
-   * arguments (cluster: one master's hashes of several slots, sent on its connection).
-   */
-  private writeCalls(entity: EntityDefinition, view: ViewDefinition, encoded: readonly EncodedRow[]) {
-    const hashes = encoded.map((row) => this.keys.entityHash(entity.name, row.id));
-    const args = (
-      indexes: readonly number[],
-      { keys, index }: { keys: 'declared' | 'arguments'; index: string | null },
-    ): [number, ...(string | number)[]] => {
-      const chunkHashes = indexes.map((row) => hashes[row]!);
-      const head: [number, ...(string | number)[]] =
-        keys === 'declared'
-          ? [chunkHashes.length + (index === null ? 0 : 1), ...chunkHashes, ...(index === null ? [] : [index])]
-          : [0];
-      const tail: (string | number)[] = [view.eventTimeField, entity.ttlMs ?? 0, index === null ? 0 : 1];
-      if (keys === 'arguments') tail.push(chunkHashes.length, ...chunkHashes);
-      for (const row of indexes) {
-        const { id, eventTimeMs, set, unset } = encoded[row]!;
-        tail.push(id, eventTimeMs, set.length / 2, ...set, unset.length, ...unset);
-      }
-      return [...head, ...tail];
-    };
-    return { hashes, args };
-  }
-
-  /**
-   * Checks the id, then one HMGET of the plan's fields (no async frame of its own: single reads
-   * are the hot path).
-   */
-  private readOne(plan: ReadPlan, id: string): Promise<RawValues> {
-    validateId(plan.entity, id);
-    return redisCall(() => this.redis.hmget(this.keys.entityHash(plan.entity.name, id), ...plan.fields));
-  }
-
-  /** The plan's fields of every id's hash, one HMGET-like reply per id (false: missing), in one script call. */
-  private async readMany(
-    entityName: string,
-    ids: readonly string[],
-    options: ReadOptions,
-  ): Promise<{ plan: ReadPlan; replies: readonly RawValues[] }> {
-    const plan = this.plan(entityName, options);
-    ids.forEach((id, index) => atRow(index, `ids[${index}]`, () => validateId(plan.entity, id)));
-    if (ids.length === 0) return { plan, replies: [] };
-    const keys = ids.map((id) => this.keys.entityHash(plan.entity.name, id));
-    if (this.cluster) return { plan, replies: await this.readOnCluster(this.cluster, keys, plan.fields) };
-    const json = await redisCall(() => this.redis.fsReadHashes(keys.length, ...keys, ...plan.fields));
-    return { plan, replies: parseHashRows(json) };
-  }
-
-  /**
-   * The same fields of every key, one reply per key: one script call per master, on that
-   * master's connection (a cluster script may not declare keys of several slots, so they go as
-   * arguments; Redis refuses any that the master does not serve), in parallel.
-   */
-  private async readOnCluster(cluster: Cluster, keys: readonly string[], fields: readonly string[]): Promise<RawValues[]> {
-    const replies = new Array<RawValues>(keys.length);
-    await perMaster(
-      cluster,
-      keys,
-      async (master, indexes) => {
-        defineScripts(master);
-        const json = await master.fsReadHashes(0, indexes.length, ...indexes.map((index) => keys[index]!), ...fields);
-        const values = parseHashRows(json);
-        indexes.forEach((index, position) => (replies[index] = values[position]!));
-        return [];
-      },
-      (indexes) =>
-        Promise.all(indexes.map(async (index) => (replies[index] = await redisCall(() => cluster.hmget(keys[index]!, ...fields))))),
-    );
-    return replies;
-  }
-
-  private plan(entityName: string, options: ReadOptions): ReadPlan {
-    const entity: EntityDefinition = this.registry.entity(entityName);
-    if (options.features !== undefined) return ReadPlan.of(entity, options.features);
-    let plan = this.fullPlans.get(entityName);
-    if (!plan) {
-      plan = ReadPlan.of(entity);
-      this.fullPlans.set(entityName, plan);
+  private entityPlan(entity: EntityDefinition, features: readonly string[] | undefined): ReadPlan {
+    if (features === undefined) {
+      return memo(this.fullPlans, entity.name, () => ReadPlan.forEntity(entity));
     }
-    return plan;
+    return memo(this.plans, `${entity.name}\u0000${features.join('\u0000')}`, () => ReadPlan.forEntity(entity, features));
   }
 
+  private featurePlan(features: readonly string[]): ReadPlan {
+    return memo(this.plans, `\u0001${features.join('\u0000')}`, () =>
+      ReadPlan.forFeatures(features.map((reference) => this.registry.feature(reference))),
+    );
+  }
+
+  private servicePlan(name: string): ReadPlan {
+    return memo(this.plans, `\u0002${name}`, () => ReadPlan.forService(this.registry.featureService(name)));
+  }
 }
 
-/** Encodes each row that fits the view; lists the others with their reason. */
-function encodeEach(entity: EntityDefinition, view: ViewDefinition, rows: readonly WriteRow[]) {
-  const encode = rowEncoder(entity, view);
-  const encoded: EncodedRow[] = [];
-  const rejected: RejectedRow[] = [];
-  rows.forEach((row, index) => {
-    try {
-      encoded.push(encode(row));
-    } catch (error) {
-      if (!(error instanceof FeatureStoreError)) throw error;
-      rejected.push({ row: index, field: error.location.field ?? null, reason: error.message });
-    }
+/** The reply of an id outside the entity's index: as if its hash did not exist. */
+const INACTIVE: RawValues = Object.freeze([]);
+
+/** A plan from the cache, or a new one (the cache forgets everything once full: request shapes are few). */
+function memo(cache: Map<string, ReadPlan>, key: string, make: () => ReadPlan): ReadPlan {
+  let plan = cache.get(key);
+  if (plan === undefined) {
+    plan = make();
+    if (cache.size >= PLAN_CACHE_SIZE) cache.clear();
+    cache.set(key, plan);
+  }
+  return plan;
+}
+
+/** One row of an entity read as an `EntityRecord`; null when the id is unknown. */
+function entityRecord(rows: FeatureRows, row: number, id: EntityKey): EntityRecord | null {
+  if (!rows.found(row)) return null;
+  const { plan } = rows;
+  const features: Record<string, FeatureValue> = {};
+  plan.columns.forEach((column, index) => (features[column.feature.name] = rows.value(row, index)));
+  const eventTimes: Record<string, number | null> = {};
+  const expired: string[] = [];
+  plan.spaces[0]!.views.forEach((view, index) => {
+    eventTimes[view.name] = rows.eventTime(row, 0, index);
+    if (rows.expired(row, 0, index)) expired.push(view.name);
   });
-  return { encoded, rejected };
-}
-
-/** Consecutive slices of at most `size` items. */
-function chunked<T>(items: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let start = 0; start < items.length; start += size) chunks.push(items.slice(start, start + size));
-  return chunks;
-}
-
-/** Items grouped by key, each group in input order. */
-function groupBy<T, K>(items: Iterable<T>, keyOf: (item: T) => K): Map<K, T[]> {
-  const groups = new Map<K, T[]>();
-  for (const item of items) {
-    const key = keyOf(item);
-    if (groups.has(key)) groups.get(key)!.push(item);
-    else groups.set(key, [item]);
-  }
-  return groups;
+  return { id, features, eventTimes, expired };
 }

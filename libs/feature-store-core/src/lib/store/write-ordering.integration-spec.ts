@@ -2,7 +2,7 @@ import { type TestRedis, deleteNamespace, redisForTests, uniqueNamespace } from 
 import { type RedisClient, createRedisClient } from '../redis/create-redis-client';
 import { Registry } from '../registry/registry';
 import { FeatureStore } from './feature-store';
-import type { WriteRow } from './row-encoder';
+import type { WriteRow } from '../write/row-encoder';
 
 const registry = Registry.fromObject({
   entities: { account: {}, session: { ttl: '10s' } },
@@ -84,8 +84,9 @@ describe('write ordering, expiry and ttl on a real Redis', () => {
     const late = await storeOn(() => writtenAt + 3_600_001).get('account', 'acct-x');
     expect(late).toMatchObject({ features: { balance: 5, score: null }, expired: ['risk'] });
     expect(late?.eventTimes['risk']).toBe(writtenAt);
-    const lateJson = await storeOn(() => writtenAt + 3_600_001).getJson('account', 'acct-x');
-    expect(JSON.parse(lateJson ?? 'null')).toEqual({ balance: 5, score: null });
+    const lateRows = await storeOn(() => writtenAt + 3_600_001).read({ entity: 'account', ids: ['acct-x'] });
+    expect([lateRows.json(0, 0), lateRows.json(0, 1)]).toEqual(['5', 'null']);
+    expect([lateRows.status(0, 0), lateRows.status(0, 1)]).toEqual(['PRESENT', 'OUTSIDE_MAX_AGE']);
   });
 
   it('sets the entity ttl on accepted writes only', async () => {

@@ -1,7 +1,8 @@
+import type { KeySchema } from '../keys/key-schema';
 import { type RedisClient, queueingDuplicate } from '../redis/create-redis-client';
 import { pipelineReply, redisCall, toRedisError } from '../redis/redis-call';
-import type { FeatureStore } from '../store/feature-store';
-import type { WriteRow } from '../store/row-encoder';
+import type { WriteRow } from '../write/row-encoder';
+import type { RowWriter } from '../write/row-writer';
 import { parseStreamEntry } from './stream-entry';
 
 export interface StreamConsumerOptions {
@@ -62,18 +63,23 @@ export class StreamConsumer {
   /** When idle entries of other consumers were last looked for (epoch ms). */
   private lastClaim = 0;
 
+  /**
+   * @param writer applies the rows (the store's write path)
+   * @param redis a client of the store's Redis, for the stream commands
+   */
   constructor(
-    private readonly store: FeatureStore,
+    private readonly writer: RowWriter,
     private readonly redis: RedisClient,
+    keys: KeySchema,
     private readonly options: StreamConsumerOptions,
   ) {
-    const view = store.registry.view(options.view);
+    const view = writer.registry.view(options.view);
     this.group = options.group ?? 'feature-store';
     this.batchSize = options.batchSize ?? 500;
     this.blockMs = options.blockMs ?? 1_000;
     this.claimIdleMs = options.claimIdleMs ?? 30_000;
-    this.streamKey = store.keys.stream(view.name);
-    this.deadLetterKey = store.keys.deadLetter(view.name);
+    this.streamKey = keys.stream(view.name);
+    this.deadLetterKey = keys.deadLetter(view.name);
     // Its commands wait for the connection rather than failing before it is ready; at most one
     // (a bounded blocking read) is ever queued.
     this.reader = queueingDuplicate(redis);
@@ -187,7 +193,7 @@ export class StreamConsumer {
         rowEntries.push(position);
       }
     });
-    const { written, stale, rejected } = await this.store.writeValid(this.options.view, rows);
+    const { written, stale, rejected } = await this.writer.writeValid(this.options.view, rows);
     for (const { row, reason } of rejected) dead.push({ position: rowEntries[row]!, reason });
     dead.sort((a, b) => a.position - b.position);
     const pipeline = this.redis.pipeline();

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { WRONG_TYPE } from './backend';
 import { parseHashRows } from './hash-rows';
 
 describe('parseHashRows', () => {
@@ -9,6 +10,9 @@ describe('parseHashRows', () => {
     ['[["a,b","]["],["ü 😀",false]]', [['a,b', ']['], ['ü 😀', false]]],
     // Lua's cjson escapes "/" and control characters; quotes inside strings are escaped too.
     ['[["a\\/b","say \\"hi\\"","\\n"]]', [['a/b', 'say "hi"', '\n']]],
+    // 0: a key of another type than a hash, with or without escapes elsewhere.
+    ['[0,["x"],0]', [WRONG_TYPE, ['x'], WRONG_TYPE]],
+    ['[["\\n"],0]', [['\n'], WRONG_TYPE]],
     // Not the script's shape: JSON.parse answers.
     ['{}', {}],
     ['[[1,true]]', [[1, true]]],
@@ -24,12 +28,17 @@ describe('parseHashRows', () => {
     },
   );
 
-  const rows = fc.array(fc.array(fc.oneof(fc.string({ unit: 'binary' }), fc.constant(false as const)), { minLength: 1 }));
+  const rows = fc.array(
+    fc.oneof(fc.array(fc.oneof(fc.string({ unit: 'binary' }), fc.constant(false as const)), { minLength: 1 }), fc.constant(0 as const)),
+  );
+  const asRead = (value: unknown) => (Array.isArray(value) ? value.map((row: unknown) => (row === 0 ? WRONG_TYPE : row)) : value);
 
-  it('reads every array of rows as JSON.parse does', () => {
+  it('reads every array of rows as JSON.parse does, 0 as WRONG_TYPE', () => {
     fc.assert(
       fc.property(rows, (value) => {
-        expect(parseHashRows(JSON.stringify(value))).toEqual(value);
+        const read = parseHashRows(JSON.stringify(value));
+        expect(read).toEqual(asRead(value));
+        read.forEach((row, index) => expect(row === WRONG_TYPE).toBe(value[index] === 0));
       }),
     );
   });
@@ -46,7 +55,7 @@ describe('parseHashRows', () => {
           expect(() => parseHashRows(prefix)).toThrow(SyntaxError);
           return;
         }
-        expect(parseHashRows(prefix)).toEqual(expected);
+        expect(parseHashRows(prefix)).toEqual(asRead(expected));
       }),
     );
   });

@@ -1,0 +1,63 @@
+import { pipelineReply, redisCall, toRedisError } from '../redis/redis-call';
+import { type HashGroup, type WriteCode, readHashes, writeRows } from '../redis/scripts';
+import { type BackendWrite, type RawValues, WRONG_TYPE } from './backend';
+import { parseHashRows } from './hash-rows';
+import { RedisBackend, WRITE_CHUNK, chunked, checkReplicated } from './redis-backend';
+
+/**
+ * One Redis server: a read is one command (HMGET for one key, else one script call for every
+ * key); a write is one pipeline of script calls, each writing its rows and indexing their ids.
+ */
+export class SingleServerBackend extends RedisBackend {
+  read(groups: readonly HashGroup[]): Promise<RawValues[][]> {
+    if (groups.length === 1 && groups[0]!.keys.length === 1) {
+      const { keys, fields } = groups[0]!;
+      return this.hmget(keys[0]!, fields).then((values) => [[values]]);
+    }
+    if (groups.every((group) => group.keys.length === 0)) return Promise.resolve(groups.map(() => []));
+    return redisCall(() => readHashes(this.redis, groups)).then((json) => splitGroups(groups, parseHashRows(json)));
+  }
+
+  async write({ eventTimeField, ttlMs, rows }: BackendWrite): Promise<WriteCode[]> {
+    if (rows.length === 0) return [];
+    // A single server has one index set per key space.
+    const index = rows[0]!.index;
+    const pipeline = this.redis.pipeline();
+    const chunks = chunked(rows, WRITE_CHUNK);
+    for (const chunk of chunks) writeRows(pipeline, { eventTimeField, ttlMs, index }, chunk);
+    if (this.durability) pipeline.wait(this.durability.replicas, this.durability.timeoutMs);
+    const replies = await redisCall(() => pipeline.exec());
+    const codes = chunks.flatMap((_, call) => pipelineReply<WriteCode[]>(replies, call));
+    if (this.durability) checkReplicated(pipelineReply<number>(replies, chunks.length), this.durability);
+    return codes;
+  }
+
+  async ping(): Promise<void> {
+    await redisCall(() => this.redis.ping());
+  }
+
+  /** One HMGET, without an async frame of its own: single reads are the hot path. */
+  private hmget(key: string, fields: readonly string[]): Promise<RawValues> {
+    try {
+      return this.redis.hmget(key, ...fields).catch(wrongTypeOrFail);
+    } catch (error) {
+      return Promise.reject(toRedisError(error));
+    }
+  }
+}
+
+/** A key of another type is `WRONG_TYPE`; any other failure a `REDIS_ERROR`. */
+export function wrongTypeOrFail(error: unknown): RawValues {
+  if (error instanceof Error && error.message.startsWith('WRONGTYPE')) return WRONG_TYPE;
+  throw toRedisError(error);
+}
+
+/** The script's flat reply (one entry per key, groups in order) cut back into its groups. */
+export function splitGroups(groups: readonly HashGroup[], flat: readonly RawValues[]): RawValues[][] {
+  let at = 0;
+  return groups.map((group) => {
+    const slice = flat.slice(at, at + group.keys.length);
+    at += group.keys.length;
+    return slice;
+  });
+}

@@ -1,0 +1,203 @@
+import { type FeatureValue, MAX_EPOCH_MS, decodeValue, valueJson } from '../codec/codec';
+import { type RawValues, WRONG_TYPE } from '../backend/backend';
+import type { ReadPlan } from './read-plan';
+
+/**
+ * What a read found for one feature of one entity row (Feast's statuses; `INVALID` also for a key
+ * of another type than a hash):
+ *   PRESENT          the value is served
+ *   NULL_VALUE       the view's row exists but the feature is unset
+ *   NOT_FOUND        the view has no row for the key
+ *   OUTSIDE_MAX_AGE  the view's row is older than its max_age: not served
+ *   INVALID          the stored value (or key) cannot be read as declared: not served
+ */
+export const FEATURE_STATUSES = ['PRESENT', 'NULL_VALUE', 'NOT_FOUND', 'OUTSIDE_MAX_AGE', 'INVALID'] as const;
+export type FeatureStatus = (typeof FEATURE_STATUSES)[number];
+
+const PRESENT = 0;
+const NULL_VALUE = 1;
+const NOT_FOUND = 2;
+const OUTSIDE_MAX_AGE = 3;
+const INVALID = 4;
+
+/** One cell that a read could not serve because the stored text does not fit its type. */
+export interface InvalidValue {
+  readonly row: number;
+  readonly column: number;
+  /** The Redis key of the hash, and the field. */
+  readonly key: string;
+  readonly field: string;
+}
+
+/**
+ * The result of a read, the one form every reader takes it in: per entity row and requested
+ * feature (column), a status, the value (as JSON text, or typed) and the event time of the view's
+ * row; per row and key space, whether the key was found, expired views and keys of the wrong type.
+ * Everything is judged once, when the result is built, as of the read's clock.
+ */
+export class FeatureRows {
+  readonly length: number;
+  /** Per row and column: the status code (index in FEATURE_STATUSES). */
+  private readonly statuses: Uint8Array;
+  /** Per row and column: the value's JSON text ("null" unless PRESENT). */
+  private readonly texts: string[];
+  /** Per row and space: 1 when the key held another type than a hash. */
+  private readonly wrongTypes: Uint8Array;
+  /** Per row and space: 1 when any field read was set (for entity reads: the id is known). */
+  private readonly anyField: Uint8Array;
+  /** Per row, space and view of the space: the event time of the row, NaN when none. */
+  private readonly eventTimes: Float64Array[];
+  /** Per row, space and view: 1 when the row is older than the view's max_age. */
+  private readonly expiredFlags: Uint8Array[];
+  /** Cells whose stored value does not fit its type. */
+  readonly invalidValues: readonly InvalidValue[];
+
+  /**
+   * @param keys per planned space, per row: the hash key read
+   * @param replies per planned space, per row: the values of the space's fields
+   * @param now epoch ms, for max_age
+   */
+  constructor(
+    readonly plan: ReadPlan,
+    readonly keys: readonly (readonly string[])[],
+    private readonly replies: readonly (readonly RawValues[])[],
+    now: number,
+  ) {
+    const rows = (this.length = keys[0]?.length ?? 0);
+    const { spaces, columns } = plan;
+    const cells = rows * columns.length;
+    this.statuses = new Uint8Array(cells);
+    this.texts = new Array<string>(cells);
+    this.wrongTypes = new Uint8Array(rows * spaces.length);
+    this.anyField = new Uint8Array(rows * spaces.length);
+    this.eventTimes = spaces.map((planned) => new Float64Array(rows * planned.views.length));
+    this.expiredFlags = spaces.map((planned) => new Uint8Array(rows * planned.views.length));
+    /** Per space, per view of the space: 1 when the view's row exists (reused across rows). */
+    const exists = spaces.map((planned) => new Uint8Array(planned.views.length));
+    const invalid: InvalidValue[] = [];
+
+    for (let row = 0; row < rows; row++) {
+      for (let s = 0; s < spaces.length; s++) {
+        const planned = spaces[s]!;
+        const reply = replies[s]![row]!;
+        const viewCount = planned.views.length;
+        const found = exists[s]!.fill(0);
+        const times = this.eventTimes[s]!;
+        if (reply === WRONG_TYPE) {
+          this.wrongTypes[row * spaces.length + s] = 1;
+          times.fill(NaN, row * viewCount, (row + 1) * viewCount);
+          continue;
+        }
+        let any = 0;
+        for (let f = 0; f < planned.featureCount; f++) {
+          const raw = reply[f];
+          if (raw !== null && raw !== false && raw !== undefined) {
+            any = 1;
+            found[planned.fieldViews[f]!] = 1;
+          }
+        }
+        for (let v = 0; v < viewCount; v++) {
+          const raw = reply[planned.featureCount + v];
+          const at = row * viewCount + v;
+          if (raw === null || raw === false || raw === undefined) {
+            times[at] = NaN;
+            continue;
+          }
+          any = found[v] = 1;
+          // A stored event time that is not a time this store writes (by hand: text, or outside
+          // 1970 .. 9999) reads as none: the row exists, its age is unknown (as for rows the
+          // original prototype wrote).
+          const ms = Number(raw);
+          times[at] = raw.trim() !== '' && Number.isSafeInteger(ms) && ms >= 0 && ms <= MAX_EPOCH_MS ? ms : NaN;
+          const maxAge = planned.views[v]!.maxAgeMs;
+          if (maxAge !== null && now - times[at]! > maxAge) this.expiredFlags[s]![at] = 1;
+        }
+        this.anyField[row * spaces.length + s] = any;
+      }
+      for (let c = 0; c < columns.length; c++) {
+        const s = plan.columnSpace[c]!;
+        const v = plan.columnView[c]!;
+        const cell = row * columns.length + c;
+        const viewCount = spaces[s]!.views.length;
+        let status: number;
+        let text = 'null';
+        if (this.wrongTypes[row * spaces.length + s]) status = INVALID;
+        else if (!this.viewFound(row, s, v, exists[s]!)) status = NOT_FOUND;
+        else if (this.expiredFlags[s]![row * viewCount + v]) status = OUTSIDE_MAX_AGE;
+        else {
+          const raw = replies[s]![row]![plan.columnField[c]!];
+          if (raw === null || raw === false || raw === undefined) status = NULL_VALUE;
+          else {
+            const json = valueJson(columns[c]!.feature, raw);
+            if (json === undefined) {
+              status = INVALID;
+              invalid.push({ row, column: c, key: keys[s]![row]!, field: columns[c]!.feature.name });
+            } else {
+              status = PRESENT;
+              text = json;
+            }
+          }
+        }
+        this.statuses[cell] = status;
+        this.texts[cell] = text;
+      }
+    }
+    this.invalidValues = invalid;
+  }
+
+  /**
+   * Whether the row of a view exists. In an entity read, a known id has every view "found" (its
+   * unset features are NULL_VALUE, as the original contract serves them); in a feature read, a
+   * view's row exists when its event time or any feature read of it is set.
+   */
+  private viewFound(row: number, space: number, view: number, exists: Uint8Array): boolean {
+    return this.plan.entity ? this.anyField[row * this.plan.spaces.length + space] === 1 : exists[view] === 1;
+  }
+
+  /** The status of a cell. */
+  status(row: number, column: number): FeatureStatus {
+    return FEATURE_STATUSES[this.statuses[row * this.plan.columns.length + column]!]!;
+  }
+
+  /** The value of a cell as JSON text: "null" unless its status is PRESENT. */
+  json(row: number, column: number): string {
+    return this.texts[row * this.plan.columns.length + column]!;
+  }
+
+  /** The typed value of a cell: null unless its status is PRESENT. */
+  value(row: number, column: number): FeatureValue {
+    const cell = row * this.plan.columns.length + column;
+    if (this.statuses[cell] !== PRESENT) return null;
+    const raw = this.replies[this.plan.columnSpace[column]!]![row]![this.plan.columnField[column]!] as string;
+    return decodeValue(this.plan.columns[column]!.feature, raw) ?? null;
+  }
+
+  /**
+   * Whether the key of a row in a planned space is known: any field read of it set, and the key a
+   * hash. For an entity read (one space), whether the id is known.
+   */
+  found(row: number, space = 0): boolean {
+    return this.anyField[row * this.plan.spaces.length + space] === 1;
+  }
+
+  /** Whether the key of a row in a planned space held another type than a hash. */
+  wrongType(row: number, space: number): boolean {
+    return this.wrongTypes[row * this.plan.spaces.length + space] === 1;
+  }
+
+  /** The event time (epoch ms) of the row of a planned view, null when unknown. */
+  eventTime(row: number, space: number, view: number): number | null {
+    const ms = this.eventTimes[space]![row * this.plan.spaces[space]!.views.length + view]!;
+    return Number.isNaN(ms) ? null : ms;
+  }
+
+  /** The event time of the view of a column's feature, for its row. */
+  columnEventTime(row: number, column: number): number | null {
+    return this.eventTime(row, this.plan.columnSpace[column]!, this.plan.columnView[column]!);
+  }
+
+  /** Whether the row of a planned view is older than its max_age. */
+  expired(row: number, space: number, view: number): boolean {
+    return this.expiredFlags[space]![row * this.plan.spaces[space]!.views.length + view] === 1;
+  }
+}

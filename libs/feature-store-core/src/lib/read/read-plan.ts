@@ -1,0 +1,109 @@
+import { FeatureStoreError, FeatureStoreErrorCode } from '../errors';
+import type {
+  EntityDefinition,
+  FeatureReference,
+  FeatureServiceDefinition,
+  KeySpaceDefinition,
+  ViewDefinition,
+} from '../registry/registry.types';
+
+/** What one read fetches from the hashes of one key space. */
+export interface PlannedSpace {
+  readonly space: KeySpaceDefinition;
+  /** The views of the space whose rows the read judges (event time, age, existence). */
+  readonly views: readonly ViewDefinition[];
+  /**
+   * The fields read from each hash, in order: the requested features of the space, then the
+   * event-time field of each of `views`.
+   */
+  readonly fields: readonly string[];
+  /** `fields[0 .. featureCount)` are features. */
+  readonly featureCount: number;
+  /** For each feature field, the index in `views` of its view. */
+  readonly fieldViews: readonly number[];
+}
+
+/**
+ * The columns a read returns and the fields it fetches for them, decided once per request shape
+ * (and cached by the store for the common ones).
+ *
+ * An entity read (`forEntity`) reads one entity's features, and judges every view of the entity:
+ * an id is found when any of them has a row. A feature read (`forFeatures`) reads features of any
+ * views, of one or several key spaces, and judges only the views it reads: each view's row is
+ * found or not on its own.
+ */
+export class ReadPlan {
+  readonly spaces: readonly PlannedSpace[];
+  /** For each column: its index in `spaces`, its field's index there, its view's index there. */
+  readonly columnSpace: readonly number[];
+  readonly columnField: readonly number[];
+  readonly columnView: readonly number[];
+  /** For each column, its feature name as JSON text (`"age"`). */
+  readonly columnJsonNames: readonly string[];
+
+  private constructor(
+    readonly columns: readonly FeatureReference[],
+    /** Set for an entity read: the entity. */
+    readonly entity: EntityDefinition | null,
+    /** Set for a read of a feature service: the service. */
+    readonly service: FeatureServiceDefinition | null,
+  ) {
+    const spaces: { space: KeySpaceDefinition; views: ViewDefinition[]; features: FeatureReference[] }[] = [];
+    const spaceOf = (space: KeySpaceDefinition) => {
+      let planned = spaces.find((candidate) => candidate.space === space);
+      if (!planned) {
+        planned = { space, views: entity ? [...space.views] : [], features: [] };
+        spaces.push(planned);
+      }
+      return planned;
+    };
+    if (entity) spaceOf(entity);
+    for (const column of columns) {
+      const planned = spaceOf(entity ?? column.space);
+      if (!planned.views.includes(column.view)) planned.views.push(column.view);
+      planned.features.push(column);
+    }
+    this.spaces = spaces.map(({ space, views, features }) => ({
+      space,
+      views,
+      fields: [...features.map((column) => column.feature.name), ...views.map((view) => view.eventTimeField)],
+      featureCount: features.length,
+      fieldViews: features.map((column) => views.indexOf(column.view)),
+    }));
+    this.columnSpace = columns.map((column) => spaces.findIndex((planned) => planned.features.includes(column)));
+    this.columnField = columns.map((column, index) => spaces[this.columnSpace[index]!]!.features.indexOf(column));
+    this.columnView = columns.map((column, index) => spaces[this.columnSpace[index]!]!.views.indexOf(column.view));
+    this.columnJsonNames = columns.map((column) => JSON.stringify(column.feature.name));
+  }
+
+  /**
+   * The named features of an entity (every feature of it by default); a repeated name is read once.
+   * @throws FeatureStoreError `UNKNOWN_FEATURE` naming the first feature the entity lacks.
+   */
+  static forEntity(entity: EntityDefinition, featureNames?: readonly string[]): ReadPlan {
+    const byName = (name: string): FeatureReference => {
+      const feature = entity.features.find((candidate) => candidate.name === name);
+      if (!feature) {
+        throw new FeatureStoreError(FeatureStoreErrorCode.UnknownFeature, `Unknown feature "${name}" for entity "${entity.name}"`, {
+          field: name,
+        });
+      }
+      return { feature, view: entity.views.find((view) => view.name === feature.view)!, space: entity };
+    };
+    const names = featureNames === undefined ? entity.features.map((feature) => feature.name) : [...new Set(featureNames)];
+    return new ReadPlan(names.map(byName), entity, null);
+  }
+
+  /** Features of any views (`Registry.feature`), in order; a repeated feature is read once. */
+  static forFeatures(references: readonly FeatureReference[]): ReadPlan {
+    const unique = references.filter(
+      (reference, index) => references.findIndex((other) => other.feature === reference.feature) === index,
+    );
+    return new ReadPlan(unique, null, null);
+  }
+
+  /** The features of a feature service, in its order. */
+  static forService(service: FeatureServiceDefinition): ReadPlan {
+    return new ReadPlan(service.features, null, service);
+  }
+}
