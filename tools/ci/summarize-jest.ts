@@ -1,13 +1,19 @@
-#!/usr/bin/env node
 // Adds up the Jest JSON reports (one per test target, written with --json --outputFile) and
 // prints the closing line CI reads: "N passed, N failed". A suite that failed to run counts as
 // one failed test, so that a crash cannot pass for success.
-// Usage: node tools/ci/summarize-jest.mjs [reports/jest]
+// Usage: node --import tsx tools/ci/summarize-jest.ts [reports/jest]
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** The counts read from one report of `jest --json`. */
+interface JestReport {
+  readonly numPassedTests: number;
+  readonly numFailedTests: number;
+  readonly numRuntimeErrorTestSuites: number;
+}
+
 const dir = process.argv[2] ?? 'reports/jest';
-let files = [];
+let files: string[] = [];
 try {
   files = readdirSync(dir).filter((file) => file.endsWith('.json'));
 } catch {
@@ -16,7 +22,7 @@ try {
 let passed = 0;
 let failed = 0;
 for (const file of files) {
-  const report = JSON.parse(readFileSync(join(dir, file), 'utf8'));
+  const report = JSON.parse(readFileSync(join(dir, file), 'utf8')) as JestReport;
   passed += report.numPassedTests;
   failed += report.numFailedTests + report.numRuntimeErrorTestSuites;
   console.log(`${file.replace(/\.json$/, '')}: ${report.numPassedTests} passed, ${report.numFailedTests} failed`);
