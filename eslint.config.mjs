@@ -25,8 +25,9 @@ export default [
             // The core library stands alone: other Node services import it.
             { sourceTag: 'scope:core', onlyDependOnLibsWithTags: ['scope:core', 'type:test-util'] },
             { sourceTag: 'scope:config', onlyDependOnLibsWithTags: [], bannedExternalImports: ['ioredis'] },
-            // Tools (start script, checks, benchmarks) use only test helpers from the libraries.
-            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:test-util'] },
+            // Tools (start script, checks, benchmarks) use test helpers, and the core library where
+            // they seed or measure through it (the benches); nothing else of the workspace.
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:test-util', 'scope:core'] },
             { sourceTag: 'scope:nest', onlyDependOnLibsWithTags: ['scope:core'], bannedExternalImports: ['ioredis'] },
           ],
         },

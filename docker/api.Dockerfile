@@ -9,10 +9,10 @@ COPY package.json package-lock.json ./
 # No install scripts: the image then installs what npm 11 installs on the developers' machines.
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.base.json ./
-COPY tools/build/build-node-app.mjs tools/build/
+COPY tools/build/build-node-app.ts tools/build/
 COPY libs/ libs/
 COPY apps/api/ apps/api/
-RUN node tools/build/build-node-app.mjs api
+RUN node --import tsx tools/build/build-node-app.ts api
 
 # deps: production dependencies only.
 FROM node:20-bookworm-slim AS deps

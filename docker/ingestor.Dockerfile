@@ -9,10 +9,10 @@ COPY package.json package-lock.json ./
 # No install scripts: the image then installs what npm 11 installs on the developers' machines.
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.base.json ./
-COPY tools/build/build-node-app.mjs tools/build/
+COPY tools/build/build-node-app.ts tools/build/
 COPY libs/ libs/
 COPY apps/ingestor/ apps/ingestor/
-RUN node tools/build/build-node-app.mjs ingestor
+RUN node --import tsx tools/build/build-node-app.ts ingestor
 
 # deps: production dependencies only.
 FROM node:20-bookworm-slim AS deps

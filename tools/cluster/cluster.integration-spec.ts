@@ -8,7 +8,7 @@ import { Cluster } from 'ioredis';
 
 const ROOT = join(__dirname, '../..');
 const cli = (...args: string[]) =>
-  promisify(execFile)(process.execPath, ['tools/cluster/cluster.mjs', ...args], { cwd: ROOT, timeout: 45_000 });
+  promisify(execFile)(process.execPath, ['--import', 'tsx', 'tools/cluster/cluster.ts', ...args], { cwd: ROOT, timeout: 45_000 });
 const lastLine = (text: string) => text.trim().split('\n').at(-1) ?? '';
 
 interface ClusterState {
@@ -30,8 +30,8 @@ function exited(pid: number): boolean {
   return existsSync(stat) && /^\d+ \(.*\) Z/.test(readFileSync(stat, 'utf8'));
 }
 
-/** tools/cluster/cluster.mjs as CI and benchmarks use it: real redis-server nodes on free ports, and none left behind. */
-describe('cluster.mjs start and stop', () => {
+/** tools/cluster/cluster.ts as CI and benchmarks use it: real redis-server nodes on free ports, and none left behind. */
+describe('cluster.ts start and stop', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cluster-tool-'));
   let state: ClusterState = { nodes: [], seeds: [] };
   let client: Cluster | undefined;
@@ -80,7 +80,7 @@ describe('cluster.mjs start and stop', () => {
   });
 });
 
-describe('cluster.mjs run', () => {
+describe('cluster.ts run', () => {
   let pids: number[] = [];
   afterAll(() => pids.filter((pid) => !exited(pid)).forEach((pid) => process.kill(pid, 'SIGKILL')));
 

@@ -16,7 +16,7 @@ const listening = (port: number) =>
   });
 
 /**
- * `npm start` as a newcomer runs it (the built apps, via tools/start/start.mjs), on free ports with
+ * `npm start` as a newcomer runs it (the built apps, via tools/start/start.ts), on free ports with
  * no Redis there: it must start its own, seed, serve the original contract and stop cleanly.
  */
 describe('npm start', () => {
@@ -29,7 +29,7 @@ describe('npm start', () => {
   beforeAll(async () => {
     apiPort = await freePort();
     redisPort = await freePort();
-    child = spawn(process.execPath, ['tools/start/start.mjs'], {
+    child = spawn(process.execPath, ['--import', 'tsx', 'tools/start/start.ts'], {
       cwd: ROOT,
       env: {
         ...process.env,

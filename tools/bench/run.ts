@@ -1,0 +1,112 @@
+// Bench of the API against the reference server (see tools/bench/README.md). Every child process
+// it starts is stopped on success, failure, SIGINT and SIGTERM.
+import { existsSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { formatProfiles, planCases, profileServers, runRounds } from './lib/cases';
+import { gitCommit, loadAverage } from './lib/meta';
+import { READ_USAGE, UsageError, parseReadOptions } from './lib/options';
+import { build, seed } from './lib/prepare';
+import { installCleanup, signalExitCode, stopAll } from './lib/processes';
+import { consoleTable, judgeTargets, readMarkdown, summarise, verdictLines } from './lib/read-summary';
+import { startRedis } from './lib/redis';
+import { writeReportFiles } from './lib/report';
+import { type ScenarioFile, loadScenarioFile, requestFactory } from './lib/scenarios';
+import { API_MAIN, type Server, compareResponses, startApi, startFloor, startReference } from './lib/servers';
+
+const ROOT = join(__dirname, '../..');
+
+const log = (message: string) => console.error(`[bench] ${message}`);
+
+/** Both servers must answer the same requests alike, or the comparison means nothing. */
+async function sameAnswers(file: ScenarioFile, api: Server, reference: Server): Promise<string[]> {
+  const single = requestFactory(file, { route: 'single' });
+  const batch = requestFactory(file, { route: 'batch', batchSize: 10 });
+  const unknown = { method: 'GET', path: `/features/${file.idSpace.prefix}-unknown` };
+  const differences = await compareResponses(api, reference, [...Array.from({ length: 20 }, single), batch(), unknown]);
+  return differences.map((difference) => `responses differ: ${difference}`);
+}
+
+async function main(): Promise<void> {
+  const file = loadScenarioFile();
+  const options = parseReadOptions(process.argv.slice(2), process.env, file);
+  if (options.help) {
+    console.log(READ_USAGE);
+    return;
+  }
+  process.chdir(ROOT);
+  installCleanup();
+  const cases = planCases(file, options);
+  if (cases.length === 0) throw new Error('no case to run (check --only and --tools)');
+  const startedAt = new Date().toISOString();
+  const loadAtStart = loadAverage();
+
+  if (options.build) await build(log);
+  if (!existsSync(API_MAIN)) throw new Error(`${API_MAIN} is missing: build the API (nx run api:build) or drop --no-build`);
+
+  const redis = await startRedis();
+  log(`redis-server on ${redis.url}; seeding ${file.idSpace.count} users`);
+  const seedStart = Date.now();
+  const seededBy = await seed(redis.url, file.idSpace.count, log);
+  const seedSeconds = ((Date.now() - seedStart) / 1000).toFixed(1);
+  const batchMax = Math.max(...cases.map(({ scenario }) => scenario.request.batchSize ?? 1));
+  const profileDir = options.cpuProfile ? resolve(ROOT, options.outDir, 'profiles') : undefined;
+  if (profileDir && options.apiWorkers > 1) throw new UsageError('--cpu-profile profiles one process: use it with --api-workers 1');
+  const api = await startApi(redis.url, { batchMaxIds: Math.max(1000, batchMax), workers: options.apiWorkers, profileDir });
+  const reference = await startReference(redis.url, { profileDir });
+  const floor = cases.some(({ tool }) => tool === 'paced') ? await startFloor() : undefined;
+  log(`seeded by ${seededBy} in ${seedSeconds} s; api (${options.apiWorkers} worker(s)) on ${api.url}, reference on ${reference.url}`);
+  if (floor) log(`floor (bare node:http, fixed-rate cases only) on ${floor.url}`);
+  const servers = { api, reference };
+  const differences = await sameAnswers(file, api, reference);
+  differences.forEach((difference) => log(difference));
+
+  const loads = cases.reduce((sum, { tool }) => sum + (floor && tool === 'paced' ? 3 : 2), 0);
+  const minutes = Math.ceil((loads * (options.warmupS + options.rounds * options.durationS)) / 60);
+  log(`${cases.length} cases, ${loads} loads of a server: ${options.warmupS} s warm-up + ${options.rounds} x ${options.durationS} s each, about ${minutes} min`);
+  const { runs, warnings } = await runRounds(file, cases, servers, redis, options, log, floor);
+  const cpuProfile = options.cpuProfile ? await profileServers(file, servers, options, log) : null;
+
+  const summary = summarise(runs, file.scenarios);
+  const verdicts = judgeTargets(summary, file.scenarios);
+  const meta = {
+    startedAt,
+    profile: options.profile,
+    durationS: options.durationS,
+    warmupS: options.warmupS,
+    rounds: options.rounds,
+    wrkThreads: options.wrkThreads,
+    apiWorkers: options.apiWorkers,
+    seededBy,
+    cpus: cpus().length,
+    node: process.version,
+    commit: gitCommit(ROOT),
+    loadAverage: { start: loadAtStart, end: loadAverage() },
+  };
+  const allWarnings = [...differences, ...warnings];
+  const report = { meta, summary, verdicts, warnings: allWarnings, cpuProfile, runs };
+  const written = writeReportFiles(resolve(ROOT, options.outDir), {
+    name: 'bench',
+    startedAt,
+    json: report,
+    markdown: readMarkdown(report),
+    latest: 'latest',
+  });
+
+  console.log(`\napi: API_WORKERS=${options.apiWorkers}; reference: one process\n${consoleTable(summary)}\n\n${verdictLines(verdicts)}`);
+  if (allWarnings.length) console.log(`\nWarnings:\n${allWarnings.map((w) => `- ${w}`).join('\n')}`);
+  for (const text of formatProfiles(cpuProfile)) console.log(`\n${text}`);
+  console.log(`\nReport: ${written.join(', ')}`);
+}
+
+main()
+  .catch((error: Error) => {
+    // After SIGINT/SIGTERM, failures of the runs being stopped are expected: not reported.
+    if (signalExitCode() !== undefined) return;
+    console.error(error instanceof UsageError ? `${error.message} (see --help)` : `[bench] ${error.stack ?? error.message}`);
+    process.exitCode = 1;
+  })
+  .finally(async () => {
+    await stopAll();
+    process.exit(signalExitCode() ?? process.exitCode ?? 0);
+  });
