@@ -88,8 +88,8 @@ async function main(): Promise<void> {
     log(`seeded ${users} users on both; ${rounds} rounds of ${seconds} s per case, ${inFlight} calls in flight`);
 
     const cases = [
-      { name: 'read batch-100', topology: 'single', call: () => singleStore.getManyJson('user', pick()) },
-      { name: 'read batch-100', topology: 'cluster', call: () => clusterStore.getManyJson('user', pick()) },
+      { name: 'read batch-100', topology: 'single', call: () => singleStore.read({ entity: 'user', ids: pick() }) },
+      { name: 'read batch-100', topology: 'cluster', call: () => clusterStore.read({ entity: 'user', ids: pick() }) },
       { name: 'write batch-100', topology: 'single', call: () => singleStore.write('user_features', rows()) },
       { name: 'write batch-100', topology: 'cluster', call: () => clusterStore.write('user_features', rows()) },
       { name: 'write batch-100', topology: 'cluster + WAIT 1', call: () => durableStore.write('user_features', rows()) },

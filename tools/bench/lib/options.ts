@@ -154,7 +154,7 @@ export function parseReadOptions(argv: readonly string[], env: NodeJS.ProcessEnv
 export const WRITE_PATHS = ['library', 'loader', 'push', 'stream'] as const;
 export type WritePath = (typeof WRITE_PATHS)[number];
 
-export const WRITE_USAGE = `usage: TSX_TSCONFIG_PATH=tsconfig.base.json node --import tsx tools/bench/write-bench.ts [options]
+export const WRITE_USAGE = `usage: node --import tsx tools/bench/write-bench.ts [options]
 
 Builds the API and the ingestor, starts a private Redis, and measures the write throughput
 (rows/s) of each write path beside a plain pipelined HSET of the same rows, run right after it
@@ -237,7 +237,7 @@ export function parseWriteOptions(argv: readonly string[]): Parsed<WriteOptions>
 
 // ---- cluster-bench.ts ----
 
-export const CLUSTER_USAGE = `usage: TSX_TSCONFIG_PATH=tsconfig.base.json node --import tsx tools/bench/cluster-bench.ts [options]
+export const CLUSTER_USAGE = `usage: node --import tsx tools/bench/cluster-bench.ts [options]
 
 Seeds a private single Redis and a private local cluster (3 masters x 1 replica), then measures
 the library's batch-100 reads and writes on both, round after round; prints operations/s, p50 and
