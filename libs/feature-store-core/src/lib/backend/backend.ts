@@ -52,6 +52,10 @@ export interface Backend {
   count(sets: readonly string[]): Promise<number>;
   /** Appends one entry per field list to a stream (trimmed to about `maxLength` entries when given); the entry ids. */
   append(stream: string, entries: readonly (readonly string[])[], maxLength?: number): Promise<string[]>;
+  /** A time (epoch ms) stored at `key`, or null when there is none. */
+  time(key: string): Promise<number | null>;
+  /** Moves the time at `key` forward to `ms` (never back); resolves with the time stored afterwards. */
+  advanceTime(key: string, ms: number): Promise<number>;
   /** Resolves when the store can serve (a PING; on a cluster, every slot served). */
   ping(): Promise<void>;
 }

@@ -43,6 +43,15 @@ export abstract class RedisBackend implements Backend {
     return counts.reduce((sum, count) => sum + count, 0);
   }
 
+  async time(key: string): Promise<number | null> {
+    const stored = await redisCall(() => this.redis.get(key));
+    return stored === null ? null : Number(stored);
+  }
+
+  advanceTime(key: string, ms: number): Promise<number> {
+    return redisCall(() => this.redis.fsAdvanceTime(key, ms));
+  }
+
   async append(stream: string, entries: readonly (readonly string[])[], maxLength?: number): Promise<string[]> {
     if (entries.length === 0) return [];
     const pipeline = this.redis.pipeline();

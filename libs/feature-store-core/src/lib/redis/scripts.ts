@@ -9,6 +9,8 @@ declare module 'ioredis' {
     fsWriteRows(keyCount: number, ...keysThenArguments: (string | number)[]): Result<number[], Context>;
     /** lua/read-hashes-n.lua: a JSON array of the fields of every key, key by key. */
     fsReadHashes(keyCount: number, ...keysThenArguments: (string | number)[]): Result<string, Context>;
+    /** lua/advance-time-1.lua: the time stored afterwards. */
+    fsAdvanceTime(key: string, time: number): Result<number, Context>;
   }
 }
 
@@ -18,8 +20,9 @@ declare module 'ioredis' {
  * caller passes the count; each declares every key it touches.
  */
 const SCRIPTS = [
-  { command: 'fsWriteRows', file: 'write-rows-n.lua' },
-  { command: 'fsReadHashes', file: 'read-hashes-n.lua' },
+  { command: 'fsWriteRows', file: 'write-rows-n.lua', numberOfKeys: undefined },
+  { command: 'fsReadHashes', file: 'read-hashes-n.lua', numberOfKeys: undefined },
+  { command: 'fsAdvanceTime', file: 'advance-time-1.lua', numberOfKeys: 1 },
 ] as const;
 
 const defined = new WeakSet<RedisClient>();
@@ -28,7 +31,8 @@ const defined = new WeakSet<RedisClient>();
 export function defineScripts(redis: RedisClient): void {
   if (defined.has(redis)) return;
   for (const script of SCRIPTS) {
-    redis.defineCommand(script.command, { lua: readFileSync(join(__dirname, '..', 'lua', script.file), 'utf8') });
+    const lua = readFileSync(join(__dirname, '..', 'lua', script.file), 'utf8');
+    redis.defineCommand(script.command, script.numberOfKeys === undefined ? { lua } : { lua, numberOfKeys: script.numberOfKeys });
   }
   defined.add(redis);
 }

@@ -260,6 +260,15 @@ describe('FeatureStore on a real Redis', () => {
     expect(record?.eventTimes).toEqual({ user_profile: null, user_activity: null });
   });
 
+  it('keeps the materialized event time of a view, moving only forward', async () => {
+    await expect(store.materialized('user_profile')).resolves.toBeNull();
+    await expect(store.advanceMaterialized('user_profile', 2_000)).resolves.toBe(2_000);
+    await expect(store.advanceMaterialized('user_profile', 1_000)).resolves.toBe(2_000);
+    await expect(store.materialized('user_profile')).resolves.toBe(2_000);
+    await expect(store.materialized('user_activity')).resolves.toBeNull();
+    await expect(store.materialized('nope')).rejects.toMatchObject({ code: FeatureStoreErrorCode.UnknownView });
+  });
+
   it('counts and looks up ids in the index set', async () => {
     await store.write('merchant_risk', [{ id: 'm77', eventTime: 1, features: { risk: 1 } }]);
     await expect(store.known('merchant', ['m77', 'm78'])).resolves.toEqual([true, false]);

@@ -176,20 +176,38 @@ export class FeatureStore {
     return this.backend.append(this.keys.stream(viewName), rows.map(toStreamFields), maxLength);
   }
 
+  /**
+   * The event time (epoch ms) up to which offline data was materialized into the view (see
+   * `advanceMaterialized`); null when nothing was.
+   * @throws FeatureStoreError `UNKNOWN_VIEW`, `REDIS_ERROR`
+   */
+  async materialized(viewName: string): Promise<number | null> {
+    return this.backend.time(this.keys.materialized(this.registry.view(viewName).name));
+  }
+
+  /**
+   * Records that offline data up to `eventTimeMs` is in the view, for incremental loads: the mark
+   * only moves forward. Resolves with the mark stored afterwards.
+   * @throws FeatureStoreError `UNKNOWN_VIEW`, `REDIS_ERROR`
+   */
+  async advanceMaterialized(viewName: string, eventTimeMs: number): Promise<number> {
+    return this.backend.advanceTime(this.keys.materialized(this.registry.view(viewName).name), eventTimeMs);
+  }
+
   /** A consumer of a view's stream (see `StreamConsumer`); call `ensureGroup()` first. */
   consumer(options: StreamConsumerOptions): StreamConsumer {
     return new StreamConsumer(this.writer, this.redis, this.keys, options);
   }
 
   /** Which of `ids` are in the index of the entity (or composite key: `view.entity`), in order. */
-  known(entity: string, ids: readonly EntityKey[]): Promise<boolean[]> {
+  async known(entity: string, ids: readonly EntityKey[]): Promise<boolean[]> {
     const space = this.registry.keySpace(entity);
     const members = ids.map((id, index) => atRow(index, `ids[${index}]`, () => keyId(space, id)));
     return this.backend.isMember(members.map((member) => ({ set: this.keys.entityIndexOf(space.name, member), member })));
   }
 
   /** Number of ids in the index of the entity (or composite key). */
-  count(entity: string): Promise<number> {
+  async count(entity: string): Promise<number> {
     return this.backend.count(this.keys.entityIndexes(this.registry.keySpace(entity).name));
   }
 
