@@ -27,8 +27,8 @@ export default [
             { sourceTag: 'scope:config', onlyDependOnLibsWithTags: [], bannedExternalImports: ['ioredis'] },
             // Tools (start script, checks, benchmarks) use test helpers, and the core library where
             // they seed or measure through it (the benches); nothing else of the workspace.
-            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:test-util', 'scope:core'] },
-            { sourceTag: 'scope:nest', onlyDependOnLibsWithTags: ['scope:core'], bannedExternalImports: ['ioredis'] },
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:test-util', 'scope:core', 'scope:config'] },
+            { sourceTag: 'scope:nest', onlyDependOnLibsWithTags: ['scope:core', 'scope:config'], bannedExternalImports: ['ioredis'] },
           ],
         },
       ],

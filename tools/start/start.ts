@@ -4,15 +4,20 @@
 // and says how to get one. START_REDIS=never forbids starting one.
 // With REDIS_CLUSTER_NODES set (a Redis Cluster, e.g. from `node --import tsx tools/cluster/cluster.ts start`)
 // the apps use that cluster and no Redis is started.
+// The API and the ingestor's metrics listen on 127.0.0.1 unless HOST / INGEST_METRICS_HOST say
+// otherwise (the containers listen on every interface).
 // Ctrl-C (or SIGTERM) stops everything it started.
+import { START_ENV } from '@feature-store/config';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Redis } from 'ioredis';
 
+const settings = START_ENV.parse(process.env);
 const cluster = Boolean(process.env.REDIS_CLUSTER_NODES);
 const redisUrlText = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
-const env = cluster ? process.env : { ...process.env, REDIS_URL: redisUrlText };
+const local = (variable: string) => ({ [variable]: process.env[variable] || '127.0.0.1' });
+const env = { ...process.env, ...local('HOST'), ...local('INGEST_METRICS_HOST'), ...(cluster ? {} : { REDIS_URL: redisUrlText }) };
 const redisUrl = cluster ? null : new URL(redisUrlText);
 const children = new Map<string, ChildProcess>();
 let stopping = false;
@@ -66,11 +71,11 @@ function fail(message: string): void {
 
 async function ensureRedis(): Promise<void> {
   if (!redisUrl || (await answers(redisUrlText))) return;
-  const local = ['127.0.0.1', 'localhost', '[::1]'].includes(redisUrl.hostname);
-  if (!local || process.env.START_REDIS === 'never') {
+  const isLocal = ['127.0.0.1', 'localhost', '[::1]'].includes(redisUrl.hostname);
+  if (!isLocal || settings.START_REDIS === 'never') {
     throw new Error(`No Redis answers at ${redisUrl.host}. Start one there, or set REDIS_URL to one that runs.`);
   }
-  const dataDir = process.env.REDIS_DATA_DIR || '.data/redis';
+  const dataDir = settings.REDIS_DATA_DIR;
   mkdirSync(dataDir, { recursive: true });
   const port = redisUrl.port || '6379';
   console.log(`[start] no Redis at ${redisUrl.host}: starting redis-server on port ${port} (data in ${dataDir})`);

@@ -8,15 +8,15 @@ import { runPrimary } from './app/workers';
 
 async function main(): Promise<void> {
   const config = loadApiConfig(process.env);
-  if (config.workers > 1 && cluster.isPrimary) runPrimary(config);
+  if (config.API_WORKERS > 1 && cluster.isPrimary) runPrimary(config);
   else await serve(config);
 }
 
 /** One process serving the port: the whole API, or one of its workers. */
 async function serve(config: ApiConfig): Promise<void> {
   const app = await createApp(config);
-  await app.listen(config.port, config.host);
-  Logger.log(`Feature store API listening on http://${config.host}:${config.port}`, 'Main');
+  await app.listen(config.PORT, config.HOST);
+  Logger.log(`Feature store API listening on http://${config.HOST}:${config.PORT}`, 'Main');
 
   // SIGTERM/SIGINT: stop accepting, let in-flight requests finish, close Redis, exit 0; past
   // SHUTDOWN_TIMEOUT_MS the process exits with 1 whatever is still running.
@@ -31,9 +31,9 @@ async function serve(config: ApiConfig): Promise<void> {
     const server = app.getHttpServer() as Server;
     setInterval(() => server.closeIdleConnections(), 50).unref();
     setTimeout(() => {
-      Logger.error(`Shutdown took over ${config.shutdownTimeoutMs} ms; exiting`, 'Main');
+      Logger.error(`Shutdown took over ${config.SHUTDOWN_TIMEOUT_MS} ms; exiting`, 'Main');
       process.exit(1);
-    }, config.shutdownTimeoutMs).unref();
+    }, config.SHUTDOWN_TIMEOUT_MS).unref();
     app.close().then(
       () => process.exit(0),
       (error: unknown) => {

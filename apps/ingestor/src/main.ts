@@ -30,7 +30,7 @@ async function main(argv: readonly string[]): Promise<void> {
   const config = loadIngestorConfig(process.env);
   const metrics = new IngestorMetrics();
   const app = await NestFactory.createApplicationContext(IngestorModule.forRoot(config, metrics), {
-    logger: new PinoLoggerService(config.logLevel, 'feature-store-ingestor'),
+    logger: new PinoLoggerService(config.LOG_LEVEL, 'feature-store-ingestor'),
     abortOnError: false,
   });
   let metricsServer: Server | undefined;
@@ -49,13 +49,13 @@ async function main(argv: readonly string[]): Promise<void> {
       if (summary.rejected > 0) process.exitCode = 3;
       return;
     }
-    if (mode !== 'seed' && config.metricsPort !== 0) {
+    if (mode !== 'seed' && config.INGEST_METRICS_PORT !== 0) {
       // Metrics are not worth stopping ingestion for: a taken port is reported and ingestion goes on.
-      metricsServer = await startMetricsServer(metrics, config.metricsPort, config.metricsHost).catch((error: Error) => {
+      metricsServer = await startMetricsServer(metrics, config.INGEST_METRICS_PORT, config.INGEST_METRICS_HOST).catch((error: Error) => {
         Logger.warn(`No metrics endpoint: ${error.message}`, 'Main');
         return undefined;
       });
-      if (metricsServer) Logger.log(`Metrics on http://${config.metricsHost}:${config.metricsPort}/metrics`, 'Main');
+      if (metricsServer) Logger.log(`Metrics on http://${config.INGEST_METRICS_HOST}:${config.INGEST_METRICS_PORT}/metrics`, 'Main');
     }
     const seeding = mode === 'run' || mode === 'simulate' || mode === 'seed';
     const consuming = mode === 'run' || mode === 'consume' ? streams.run() : Promise.resolve();

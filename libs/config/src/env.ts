@@ -91,11 +91,15 @@ export function redisTarget(
   return parsed.REDIS_CLUSTER_NODES ?? parsed.REDIS_URL ?? fallback;
 }
 
-/** A key namespace prefixed to every Redis key; "" keeps the original layout. */
+/**
+ * A key namespace prefixed to every Redis key, ending with ":" so that no two namespaces and key
+ * names run together; "" keeps the original layout.
+ */
 export const envNamespace = () =>
   z
     .string()
     .regex(/^[^\s*?[\]{}]*$/, 'expected no white space and none of * ? [ ] { }')
+    .regex(/(^$|:$)/, 'expected a namespace ending with ":" (e.g. tenant-a:)')
     .default('');
 
 export const envBool = (fallback: boolean) =>

@@ -1,3 +1,4 @@
+export { ALL_ENV, API_ENV, COMPOSE_ENV, INGESTOR_ENV, LOG_LEVELS, type LogLevel, START_ENV } from './app-env';
 export {
   ConfigError,
   type EnvSchema,
@@ -12,3 +13,4 @@ export {
   redisEnv,
   redisTarget,
 } from './env';
+export { type EnvDefinition, type EnvValues, type EnvVariable, defaultText, defineEnv, envExample, markdownTable, variable } from './env-definition';

@@ -1,8 +1,9 @@
+import type { LogLevel as LogLevelSetting } from '@feature-store/config';
 import type { LoggerService, LogLevel } from '@nestjs/common';
 import pino, { type DestinationStream, type Logger } from 'pino';
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'] as const;
-export type PinoLevel = (typeof LOG_LEVELS)[number];
+/** The levels LOG_LEVEL takes are pino's. */
+export type PinoLevel = LogLevelSetting;
 
 /**
  * Nest's logger on pino: one JSON object a line on stdout, `{"level", "time", "context", "msg"}`

@@ -100,7 +100,7 @@ export async function spawnRedisServer(options: SpawnOptions = {}): Promise<Spaw
 }
 
 /**
- * The Redis Cluster of REDIS_CLUSTER_NODES when set (`node tools/cluster/cluster.mjs run -- ...`
+ * The Redis Cluster of REDIS_CLUSTER_NODES when set (`node --import tsx tools/cluster/cluster.ts run -- ...`
  * sets it), else REDIS_URL when set (the suite must then only touch its own namespace), else a
  * private server.
  */

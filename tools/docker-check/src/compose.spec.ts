@@ -1,6 +1,7 @@
 // Offline checks of the containers: docker-compose.yml against the Compose schema (dclint), the
 // Dockerfiles' structure and build context, and .env.example against what compose interpolates.
 // No Docker engine is needed; the Dockerfile, dclint and interpolation checks also run on broken samples, to show they can fail.
+import { ALL_ENV, defaultText } from '@feature-store/config';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
@@ -367,43 +368,14 @@ function envDrift(compose: string, env: EnvEntry[]): string[] {
   });
 }
 
-// The variables the apps and `npm start` read, with their defaults.
-const expectedDefaults = {
-  LOG_LEVEL: 'info',
-  PORT: '8000',
-  HOST: '0.0.0.0',
-  REDIS_URL: 'redis://127.0.0.1:6379',
-  REDIS_CLUSTER_NODES: '',
-  REGISTRY_PATH: 'registry/features.yaml',
-  KEY_NAMESPACE: '',
-  BATCH_MAX_IDS: '1000',
-  BODY_LIMIT_BYTES: '1048576',
-  HEALTH_TIMEOUT_MS: '500',
-  REDIS_COMMAND_TIMEOUT_MS: '100',
-  SHUTDOWN_TIMEOUT_MS: '10000',
-  PUSH_MAX_ROWS: '1000',
-  API_KEYS: '',
-  API_KEYS_FILE: '',
-  READS_REQUIRE_KEY: 'false',
-  PUSH_RATE_LIMIT: '0',
-  INGEST_VIEW: 'user_features',
-  INGEST_SEED_COUNT: '100000',
-  INGEST_BATCH_SIZE: '500',
-  INGEST_INTERVAL_MS: '1000',
-  INGEST_HEARTBEAT_FILE: '',
-  INGEST_STREAM_VIEWS: '',
-  INGEST_STREAM_GROUP: 'feature-store',
-  INGEST_CLAIM_IDLE_MS: '30000',
-  INGEST_LOG_INTERVAL_MS: '5000',
-  INGEST_COMMAND_TIMEOUT_MS: '10000',
-  INGEST_METRICS_PORT: '9464',
-  INGEST_METRICS_HOST: '0.0.0.0',
-  START_REDIS: 'auto',
-  REDIS_PASSWORD: '',
-  REDIS_CLUSTER_COMMAND_TIMEOUT_MS: '5000',
-  REDIS_WAIT_REPLICAS: '0',
-  REDIS_WAIT_TIMEOUT_MS: '100',
-};
+// The variables the apps, `npm start` and the compose file read, with the defaults .env.example
+// gives them (empty where the app computes its default), from their one definition.
+const expectedDefaults = Object.fromEntries(
+  ALL_ENV.flatMap((definition) => Object.entries(definition.variables)).map(([name, entry]) => [
+    name,
+    entry.shownDefault === undefined ? defaultText(entry) : '',
+  ]),
+);
 
 describe('.env.example', () => {
   const entries = envEntries(read('.env.example'));

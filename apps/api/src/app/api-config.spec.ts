@@ -5,15 +5,15 @@ describe('loadApiConfig', () => {
   it('has the defaults of the original service', () => {
     const config = loadApiConfig({});
     expect(config).toMatchObject({
-      port: 8000,
-      host: '0.0.0.0',
-      workers: 1,
+      PORT: 8000,
+      HOST: '0.0.0.0',
+      API_WORKERS: 1,
       redisTarget: 'redis://127.0.0.1:6379',
-      registryPath: 'registry/features.yaml',
-      namespace: '',
-      batchMaxIds: 1000,
-      pushMaxRows: 1000,
-      readsRequireKey: false,
+      REGISTRY_PATH: 'registry/features.yaml',
+      KEY_NAMESPACE: '',
+      BATCH_MAX_IDS: 1000,
+      PUSH_MAX_ROWS: 1000,
+      READS_REQUIRE_KEY: false,
     });
     expect(config.apiKeys).toEqual([]);
   });
@@ -32,6 +32,7 @@ describe('loadApiConfig', () => {
     [{ API_KEYS_FILE: '/nonexistent/keys.yaml' }, 'API_KEYS_FILE: ENOENT'],
     [{ READS_REQUIRE_KEY: 'maybe' }, 'READS_REQUIRE_KEY: expected true or false'],
     [{ REDIS_URL: 'redis://a:1', REDIS_CLUSTER_NODES: 'b:2' }, 'REDIS_CLUSTER_NODES: set REDIS_URL'],
+    [{ KEY_NAMESPACE: 'tenant' }, 'KEY_NAMESPACE: expected a namespace ending with ":"'],
   ])('fails fast on %j, naming the variable', (env, message) => {
     expect(() => loadApiConfig(env)).toThrow(ConfigError);
     expect(() => loadApiConfig(env)).toThrow(message);

@@ -17,7 +17,16 @@ export class AppModule {
   static forRoot(config: ApiConfig, metrics: ApiMetrics): DynamicModule {
     return {
       module: AppModule,
-      imports: [FeatureStoreModule.forRoot({ ...config, connectionName: 'feature-store-api' })],
+      imports: [
+        FeatureStoreModule.forRoot({
+          redisTarget: config.redisTarget,
+          registryPath: config.REGISTRY_PATH,
+          namespace: config.KEY_NAMESPACE,
+          connectionName: 'feature-store-api',
+          redisCommandTimeoutMs: config.redisCommandTimeoutMs,
+          durability: config.durability,
+        }),
+      ],
       providers: [
         { provide: API_CONFIG, useValue: config },
         { provide: ApiMetrics, useValue: metrics },

@@ -14,7 +14,7 @@ import { AppModule, ROUTE_SOURCES } from './app.module';
 export async function createApp(config: ApiConfig): Promise<NestFastifyApplication> {
   // maxParamLength above the longest valid id, so that ids are judged by the registry's rules.
   const adapter = new FastifyAdapter({
-    bodyLimit: config.bodyLimitBytes,
+    bodyLimit: config.BODY_LIMIT_BYTES,
     routerOptions: { maxParamLength: 1_024 },
     logger: false,
     // Each request's id: the caller's x-request-id, else a new UUID; echoed in the response.
@@ -27,9 +27,9 @@ export async function createApp(config: ApiConfig): Promise<NestFastifyApplicati
       void reply.status(status).header('x-request-id', request.id).send(body);
     },
   });
-  const metrics = new ApiMetrics({ acrossWorkers: config.workers > 1 });
+  const metrics = new ApiMetrics({ acrossWorkers: config.API_WORKERS > 1 });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, metrics), adapter, {
-    logger: new PinoLoggerService(config.logLevel, 'feature-store-api'),
+    logger: new PinoLoggerService(config.LOG_LEVEL, 'feature-store-api'),
     abortOnError: false,
     // Nest's parsers would add form bodies and rebuild the JSON parser per request; setUpHttp sets JSON only.
     bodyParser: false,

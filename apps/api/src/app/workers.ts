@@ -17,7 +17,7 @@ const EXIT_GRACE_MS = 1_000;
  * - answers the workers' GET /metrics with the sum of every worker's metrics.
  */
 export function runPrimary(config: ApiConfig): void {
-  const log = new PinoLoggerService(config.logLevel, 'feature-store-api');
+  const log = new PinoLoggerService(config.LOG_LEVEL, 'feature-store-api');
   const aggregator = new AggregatorRegistry();
   const running = new Set<Worker>();
   const listened = new WeakSet<Worker>();
@@ -48,9 +48,9 @@ export function runPrimary(config: ApiConfig): void {
     log.log(`${signal}: stopping ${running.size} workers`, 'Primary');
     for (const worker of running) worker.process.kill(signal);
     setTimeout(() => {
-      log.error(`Workers still running ${config.shutdownTimeoutMs + EXIT_GRACE_MS} ms after ${signal}; exiting`, 'Primary');
+      log.error(`Workers still running ${config.SHUTDOWN_TIMEOUT_MS + EXIT_GRACE_MS} ms after ${signal}; exiting`, 'Primary');
       process.exit(1);
-    }, config.shutdownTimeoutMs + EXIT_GRACE_MS).unref();
+    }, config.SHUTDOWN_TIMEOUT_MS + EXIT_GRACE_MS).unref();
   };
 
   cluster.on('exit', (worker, code, signal) => {
@@ -73,6 +73,6 @@ export function runPrimary(config: ApiConfig): void {
 
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
-  for (let index = 0; index < config.workers; index++) fork();
-  log.log(`Started ${config.workers} workers on port ${config.port}`, 'Primary');
+  for (let index = 0; index < config.API_WORKERS; index++) fork();
+  log.log(`Started ${config.API_WORKERS} workers on port ${config.PORT}`, 'Primary');
 }

@@ -19,7 +19,7 @@ function presentedKey(request: FastifyRequest): string | undefined {
  * @throws ApiError 401 without a valid key, 403 when the key lacks the scope
  */
 export function authorize(config: ApiConfig, request: FastifyRequest, scope: Scope): ApiKey | null {
-  if (scope === 'read' && !config.readsRequireKey) return null;
+  if (scope === 'read' && !config.READS_REQUIRE_KEY) return null;
   const presented = presentedKey(request);
   const key = presented === undefined ? null : findApiKey(config.apiKeys, presented);
   if (!key) {
@@ -35,7 +35,7 @@ export function authorize(config: ApiConfig, request: FastifyRequest, scope: Sco
  * that key.
  */
 export function scopeCheck(config: ApiConfig): (request: FastifyRequest, reply: FastifyReply, scope: Scope) => void {
-  const writeLimiter = config.pushRateLimit > 0 ? new RateLimiter(config.pushRateLimit, config.pushRateLimit) : null;
+  const writeLimiter = config.PUSH_RATE_LIMIT > 0 ? new RateLimiter(config.PUSH_RATE_LIMIT, config.PUSH_RATE_LIMIT) : null;
   return (request, reply, scope) => {
     const key = authorize(config, request, scope);
     const wait = key && scope === 'write' ? (writeLimiter?.take(key.name) ?? 0) : 0;

@@ -42,8 +42,8 @@ export class FeastRoutes implements RouteSource {
   routes(): readonly ApiRoute[] {
     const checkSize = (count: number, field: string) => this.features.checkBatchSize(count, field);
     const checkRows = (count: number, field: string) => {
-      if (count < 1 || count > this.config.pushMaxRows) {
-        throw new ApiError(400, 'INVALID_BATCH_SIZE', `${field}: expected between 1 and ${this.config.pushMaxRows} rows, got ${count}`);
+      if (count < 1 || count > this.config.PUSH_MAX_ROWS) {
+        throw new ApiError(400, 'INVALID_BATCH_SIZE', `${field}: expected between 1 and ${this.config.PUSH_MAX_ROWS} rows, got ${count}`);
       }
     };
     return [

@@ -44,8 +44,8 @@ export class FeaturesService {
    *   anything else of the batch.
    */
   checkBatchSize(count: number, field: string): void {
-    if (count < 1 || count > this.config.batchMaxIds) {
-      throw new ApiError(400, 'INVALID_BATCH_SIZE', `${field}: expected between 1 and ${this.config.batchMaxIds} ids, got ${count}`);
+    if (count < 1 || count > this.config.BATCH_MAX_IDS) {
+      throw new ApiError(400, 'INVALID_BATCH_SIZE', `${field}: expected between 1 and ${this.config.BATCH_MAX_IDS} ids, got ${count}`);
     }
   }
 

@@ -57,7 +57,7 @@ export class HealthRoutes implements RouteSource, BeforeApplicationShutdown {
   private async redisProblem(): Promise<string | null> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<string>((resolve) => {
-      timer = setTimeout(() => resolve(`Redis did not answer within ${this.config.healthTimeoutMs} ms`), this.config.healthTimeoutMs);
+      timer = setTimeout(() => resolve(`Redis did not answer within ${this.config.HEALTH_TIMEOUT_MS} ms`), this.config.HEALTH_TIMEOUT_MS);
     });
     const ping = this.store.ping().then(
       () => null,

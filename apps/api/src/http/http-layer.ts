@@ -63,7 +63,7 @@ export async function setUpHttp(
     const hasParams = route.url.includes(':');
     const scope = route.config?.scope;
     // Open reads skip the hook altogether: the common read path pays nothing for auth.
-    const guarded = scope !== undefined && (scope === 'write' || config.readsRequireKey);
+    const guarded = scope !== undefined && (scope === 'write' || config.READS_REQUIRE_KEY);
     const security: Record<string, string[]>[] | undefined =
       scope === undefined ? undefined : [{ [API_KEY_HEADER]: [] }, { [BEARER]: [] }, ...(guarded ? [] : [{}])];
     context.route({

@@ -40,7 +40,7 @@ export class PushRoutes implements RouteSource {
         },
         handler: async (request) => {
           const { view } = request.params as { view: string };
-          return this.write(view, toWriteRows(pushRows(request.body, this.config.pushMaxRows), Date.now()));
+          return this.write(view, toWriteRows(pushRows(request.body, this.config.PUSH_MAX_ROWS), Date.now()));
         },
       },
     ];

@@ -13,7 +13,14 @@ export class IngestorModule {
     return {
       module: IngestorModule,
       imports: [
-        FeatureStoreModule.forRoot({ ...config, connectionName: 'feature-store-ingestor' }),
+        FeatureStoreModule.forRoot({
+          redisTarget: config.redisTarget,
+          registryPath: config.REGISTRY_PATH,
+          namespace: config.KEY_NAMESPACE,
+          connectionName: 'feature-store-ingestor',
+          redisCommandTimeoutMs: config.INGEST_COMMAND_TIMEOUT_MS,
+          durability: config.durability,
+        }),
       ],
       providers: [
         { provide: INGESTOR_CONFIG, useValue: config },

@@ -8,8 +8,8 @@ export class Heartbeat {
   constructor(@Inject(INGESTOR_CONFIG) private readonly config: IngestorConfig) {}
 
   async beat(): Promise<void> {
-    if (this.config.heartbeatFile !== null) {
-      await writeFile(this.config.heartbeatFile, new Date().toISOString());
+    if (this.config.INGEST_HEARTBEAT_FILE !== undefined) {
+      await writeFile(this.config.INGEST_HEARTBEAT_FILE, new Date().toISOString());
     }
   }
 }

@@ -3,7 +3,7 @@ import { type TestRedis, deleteNamespace, redisForTests, uniqueNamespace } from 
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { IngestorConfig } from '../app/ingestor-config';
+import { type IngestorConfig, loadIngestorConfig } from '../app/ingestor-config';
 import { IngestorMetrics } from '../metrics/ingestor-metrics';
 import { Heartbeat } from './heartbeat';
 import { Simulator } from './simulator.service';
@@ -19,23 +19,17 @@ describe('Simulator on a real Redis', () => {
 
   const simulator = (overrides: Partial<IngestorConfig> = {}) => {
     const config: IngestorConfig = {
-      redisTarget: server.target,
-      durability: undefined,
-      logLevel: 'warn',
-      registryPath: '',
-      namespace,
-      view: 'user_features',
-      seedCount: 1_200,
-      batchSize: 50,
-      intervalMs: 10,
-      heartbeatFile,
-      streamViews: null,
-      streamGroup: 'feature-store',
-      claimIdleMs: 30_000,
-      logIntervalMs: 5_000,
-      redisCommandTimeoutMs: 10_000,
-      metricsPort: 0,
-      metricsHost: '127.0.0.1',
+      ...loadIngestorConfig({
+        ...server.env,
+        LOG_LEVEL: 'warn',
+        KEY_NAMESPACE: namespace,
+        INGEST_VIEW: 'user_features',
+        INGEST_SEED_COUNT: '1200',
+        INGEST_BATCH_SIZE: '50',
+        INGEST_INTERVAL_MS: '10',
+        INGEST_HEARTBEAT_FILE: heartbeatFile,
+        INGEST_METRICS_PORT: '0',
+      }),
       ...overrides,
     };
     return new Simulator(store, config, new Heartbeat(config), new IngestorMetrics());
@@ -74,7 +68,7 @@ describe('Simulator on a real Redis', () => {
   });
 
   it('rewrites random seeded ids in batches until stopped, without new ids', async () => {
-    const running = simulator({ intervalMs: 60_000 });
+    const running = simulator({ INGEST_INTERVAL_MS: 60_000 });
     const store = new FeatureStore(redis, { registry, namespace });
     const startedAt = Date.now();
     const loop = running.run();

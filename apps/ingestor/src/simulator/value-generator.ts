@@ -1,4 +1,4 @@
-import type { FeatureDefinition } from '@feature-store/core';
+import type { EntityKey, FeatureDefinition, JoinKeyValue, KeySpaceDefinition } from '@feature-store/core';
 
 const WORDS = ['electronics', 'books', 'fashion', 'home', 'sports', 'beauty', 'toys', 'grocery'];
 const YEAR_MS = 365 * 86_400_000;
@@ -41,4 +41,14 @@ export function randomFeatures(
 export function simulatedId(entity: string, index: number, count: number): string {
   const width = Math.max(5, String(Math.max(count - 1, 0)).length);
   return `${entity}${String(index).padStart(width, '0')}`;
+}
+
+/**
+ * The simulator's key number `index` of a key space: for a string id, `simulatedId`; for an int
+ * id, the number itself; for a composite key, each entity's id of that number, by join key.
+ */
+export function simulatedKey(space: KeySpaceDefinition, index: number, count: number): EntityKey {
+  const ids = space.entities.map((entity): JoinKeyValue => (entity.joinKeyType === 'int' ? index : simulatedId(entity.name, index, count)));
+  if (ids.length === 1) return ids[0]!;
+  return Object.fromEntries(space.entities.map((entity, position) => [entity.joinKey, ids[position]!]));
 }

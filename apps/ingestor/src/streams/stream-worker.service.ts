@@ -34,10 +34,10 @@ export class StreamWorker {
 
   /** Resolves once every loop has finished its batch under way after `stop()`. */
   async run(): Promise<void> {
-    const views = this.config.streamViews ?? this.store.registry.views.map((view) => view.name);
+    const views = this.config.INGEST_STREAM_VIEWS ?? this.store.registry.views.map((view) => view.name);
     const consumer = `${hostname()}-${process.pid}`;
     const consumers = views.map((view) =>
-      this.store.consumer({ view, consumer, group: this.config.streamGroup, claimIdleMs: this.config.claimIdleMs }),
+      this.store.consumer({ view, consumer, group: this.config.INGEST_STREAM_GROUP, claimIdleMs: this.config.INGEST_CLAIM_IDLE_MS }),
     );
     this.logger.log(`Consuming ${views.map((view) => this.store.keys.stream(view)).join(', ')} as ${consumer}`);
     try {
@@ -63,7 +63,7 @@ export class StreamWorker {
         const result = await retry('consuming', () => consumer.consumeOnce());
         add(totals, result);
         this.metrics.count('stream', view, result);
-        if (Date.now() - lastLog >= this.config.logIntervalMs) {
+        if (Date.now() - lastLog >= this.config.INGEST_LOG_INTERVAL_MS) {
           await retry('reporting', () => this.report(view, consumer, totals, Date.now() - lastLog));
           lastLog = Date.now();
           Object.assign(totals, { read: 0, written: 0, stale: 0, deadLettered: 0 });

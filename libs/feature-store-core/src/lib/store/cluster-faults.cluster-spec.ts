@@ -8,7 +8,7 @@ import { Registry } from '../registry/registry';
 import { FeatureStore } from './feature-store';
 
 /**
- * Faults on a private 3 x 1 cluster (tools/cluster/cluster.mjs): a slot moved behind the client's
+ * Faults on a private 3 x 1 cluster (tools/cluster/cluster.ts): a slot moved behind the client's
  * back, and a master killed with SIGKILL under read and write load, with the client settings `createRedisClient` gives a cluster
  * and the API's on a cluster (fail fast, a command timeout of 5 s: ioredis counts it from the first
  * attempt, across the retries that wait out a failover).
