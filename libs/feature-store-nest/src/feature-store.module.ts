@@ -25,6 +25,8 @@ export interface FeatureStoreModuleOptions {
   readonly connectWaitMs?: number;
   /** Writes wait for this many replicas (see `FeatureStoreOptions.durability`); none by default. */
   readonly durability?: Durability;
+  /** The commands of one event-loop turn leave in one socket write (see `RedisClientOptions.coalesceWrites`). */
+  readonly coalesceWrites?: boolean;
 }
 
 /** Injection token of the Redis client the store uses. */
@@ -53,6 +55,7 @@ async function connectedClient(options: FeatureStoreModuleOptions): Promise<Redi
     connectionName: options.connectionName,
     commandTimeoutMs: options.redisCommandTimeoutMs,
     failFastWhenDisconnected: true,
+    coalesceWrites: options.coalesceWrites ?? false,
   });
   const lastLogged = new Map<string, number>();
   client.on('error', (error: Error) => {

@@ -25,6 +25,9 @@ export class AppModule {
           connectionName: 'feature-store-api',
           redisCommandTimeoutMs: config.redisCommandTimeoutMs,
           durability: config.durability,
+          // Many concurrent requests of one or two commands each: one write per turn for all of
+          // them (the read bench shows the gain; tools/bench/README.md).
+          coalesceWrites: true,
         }),
       ],
       providers: [

@@ -1,42 +1,82 @@
-import { Cluster, type Redis } from 'ioredis';
-import type { Socket } from 'node:net';
-
-const coalesced = new WeakSet<Socket>();
+import { AbstractConnector } from 'ioredis';
+import { type Socket, createConnection } from 'node:net';
+import { type ConnectionOptions, connect as connectTls } from 'node:tls';
 
 /**
- * Makes the commands a client writes in one turn of the event loop leave in one socket write.
- *
- * ioredis writes each command to its socket at once. Under concurrent requests that is one
- * `write` system call per command in the client, and one read per command in Redis. The socket
- * is corked at a turn's first write and uncorked by `setImmediate`, which runs right after the
- * turn's I/O callbacks, so the commands go out together and in order, without waiting past the
- * current turn. Applied to every socket the client connects, reconnections included; on a
- * cluster, to every node's.
+ * Makes a socket's writes of one turn of the event loop leave in one system call: it corks at the
+ * turn's first write and uncorks in `setImmediate`, which runs right after the turn's I/O
+ * callbacks. Commands keep their order and wait past nothing but the current turn. Set once the
+ * socket is connecting: `net.Socket#connect` puts back the prototype's `write`.
  */
-export function coalesceWrites(client: Redis | Cluster): void {
-  if (client instanceof Cluster) {
-    // A new Cluster fills its node pool in a later turn, so '+node' reaches every node.
-    client.on('+node', coalesceWrites);
-    return;
-  }
-  client.on('connect', () => corkPerTurn(client.stream as Socket));
-}
-
-function corkPerTurn(socket: Socket): void {
-  if (coalesced.has(socket)) return;
-  coalesced.add(socket);
+function writePerTurn(socket: Socket): void {
+  const write = socket.write;
   let corked = false;
   const uncork = () => {
     corked = false;
     socket.uncork();
   };
-  const write = socket.write as (...args: unknown[]) => boolean;
   socket.write = function (this: Socket, ...args: unknown[]): boolean {
     if (!corked) {
       corked = true;
       socket.cork();
       setImmediate(uncork);
     }
-    return write.apply(this, args);
+    return (write as (...chunks: unknown[]) => boolean).apply(this, args);
   } as Socket['write'];
+}
+
+/** What ioredis passes a connector: the connection settings of its options. */
+interface ConnectorOptions {
+  readonly host?: string;
+  readonly port?: number;
+  readonly family?: number;
+  readonly path?: string;
+  readonly tls?: ConnectionOptions;
+  readonly disconnectTimeout?: number;
+}
+
+/**
+ * The write coalescing of `createRedisClient` (`coalesceWrites: true`), through ioredis' public
+ * `Connector` option: each connection, reconnections and every node of a cluster included, is
+ * made on a socket whose writes go out once per turn (`writePerTurn`; under TLS, the TLS
+ * socket's), so the commands of every request that arrived in one turn go to Redis in one write,
+ * and Redis reads them in one. It replaces ioredis' StandaloneConnector, whose connection settings
+ * it reproduces; the socket is this connector's own, not one ioredis made.
+ */
+export class CoalescingConnector extends AbstractConnector {
+  private readonly options: ConnectorOptions;
+
+  /** @param options ioredis' options of the connection (it passes them untyped) */
+  constructor(options: unknown) {
+    const settings = options as ConnectorOptions;
+    super(settings.disconnectTimeout ?? 2_000);
+    this.options = settings;
+  }
+
+  connect(): Promise<Socket> {
+    this.connecting = true;
+    // As ioredis' own connector: the socket is made in the next tick, and not at all if
+    // disconnect() came first.
+    return new Promise((resolve, reject) => {
+      process.nextTick(() => {
+        if (!this.connecting) {
+          reject(new Error('Connection is closed.'));
+          return;
+        }
+        try {
+          const { host, port, family, path, tls } = this.options;
+          const target = path ? { path } : { host: host ?? 'localhost', port: port ?? 6379, ...(family ? { family } : {}) };
+          this.stream = tls ? connectTls({ ...target, ...tls }) : createConnection(target);
+          writePerTurn(this.stream);
+        } catch (error) {
+          reject(error);
+          return;
+        }
+        this.stream.once('error', (error: Error) => {
+          this.firstError = error;
+        });
+        resolve(this.stream);
+      });
+    });
+  }
 }

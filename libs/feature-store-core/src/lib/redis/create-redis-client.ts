@@ -1,5 +1,5 @@
 import { Cluster, type ClusterNode, Redis } from 'ioredis';
-import { coalesceWrites } from './coalesce-writes';
+import { CoalescingConnector } from './coalesce-writes';
 
 /**
  * The client type the library works with (a single server or a Redis Cluster); applications use
@@ -23,9 +23,11 @@ export interface RedisClientOptions {
   /** Do not connect before the first command or `connect()` (default false). */
   readonly lazyConnect?: boolean;
   /**
-   * true (default): the commands sent in one turn of the event loop (say, those of every request
-   * that arrived together) leave in one socket write, so the client and Redis each make one system
-   * call for all of them instead of one per command. false: each command is written at once.
+   * true: the commands sent in one turn of the event loop (say, those of every request that
+   * arrived together) leave in one socket write, so the client and Redis each make one system call
+   * for all of them instead of one per command; worth it for a server answering many concurrent
+   * requests with a few commands each (the API's reads measured so). false (default): each command
+   * is written at once.
    */
   readonly coalesceWrites?: boolean;
 }
@@ -55,14 +57,11 @@ export function createRedisClient(target: string | readonly string[], options: R
     connectionName: options.connectionName,
     commandTimeout: options.commandTimeoutMs || undefined,
     maxRetriesPerRequest: 0,
+    ...(options.coalesceWrites ? { Connector: CoalescingConnector } : {}),
   };
   const enableOfflineQueue = !(options.failFastWhenDisconnected ?? false);
   const lazyConnect = options.lazyConnect ?? false;
-  const coalesce = <T extends RedisClient>(client: T): T => {
-    if (options.coalesceWrites ?? true) coalesceWrites(client);
-    return client;
-  };
-  if (typeof target === 'string') return coalesce(new Redis(target, { ...common, lazyConnect, enableOfflineQueue, retryStrategy }));
+  if (typeof target === 'string') return new Redis(target, { ...common, lazyConnect, enableOfflineQueue, retryStrategy });
 
   const [seeds, auth] = parseSeeds(target);
   const cluster = new Cluster(seeds, {
@@ -75,7 +74,7 @@ export function createRedisClient(target: string | readonly string[], options: R
     maxRedirections: CLUSTER_MAX_REDIRECTIONS,
     redisOptions: { ...common, ...auth },
   });
-  return coalesce(cluster);
+  return cluster;
 }
 
 /** Seed nodes as ioredis takes them, and the credentials / TLS of the first. */
