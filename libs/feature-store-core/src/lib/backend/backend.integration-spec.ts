@@ -115,9 +115,10 @@ describe('Backend on a real Redis', () => {
     const user = `fs-acl-${namespace.replace(/[^a-z0-9]/g, '')}`;
     const nodes = redis instanceof Cluster ? redis.nodes('all') : [redis as Redis];
     await Promise.all(nodes.map((node) => node.call('ACL', 'SETUSER', user, 'on', '>acl-secret', `~${namespace}*`, '+@all')));
-    const target = Array.isArray(server.target)
-      ? server.target.map((node) => `redis://${user}:acl-secret@${node}`)
-      : server.target.replace('redis://', `redis://${user}:acl-secret@`);
+    const target =
+      typeof server.target === 'string'
+        ? server.target.replace('redis://', `redis://${user}:acl-secret@`)
+        : server.target.map((node) => `redis://${user}:acl-secret@${node}`);
     const limited = createRedisClient(target);
     try {
       const scoped = createBackend(limited, namespace, undefined);

@@ -3,17 +3,17 @@ import type { Cluster, Redis } from 'ioredis';
 import { FeatureStoreError } from '../errors';
 import type { KeySchema } from '../keys/key-schema';
 import { pipelineReply, redisCall, toRedisError } from '../redis/redis-call';
-import { type HashGroup, WriteCode, defineScripts, readHashes, writeRows } from '../redis/scripts';
-import type { BackendRow, BackendWrite, RawValues } from './backend';
-import { parseHashRows } from './hash-rows';
+import { type HashGroup, WriteCode, defineScripts, writeRows } from '../redis/scripts';
+import { type BackendRow, type BackendWrite, type RawValues, WRONG_TYPE } from './backend';
 import { type Durability, RedisBackend, WRITE_CHUNK, checkReplicated, chunked, groupBy } from './redis-backend';
-import { splitGroups } from './single-server-backend';
+import { wrongTypeOrFail } from './single-server-backend';
 
 /**
- * A Redis Cluster. A read or a write sends each master, in parallel, the keys its slots hold (one
- * script call per master, the keys declared: the scripts allow keys of several slots of one node).
- * A master that refuses its share (a slot moved: MOVED before anything ran) or fails (a failover)
- * leaves it to the client's redirection and failover handling, one slot at a time. Index sets are
+ * A Redis Cluster. A read sends each master, in parallel, one pipeline of HMGETs of the keys its
+ * slots hold; a write sends each master one pipeline of write-script calls, one per hash slot
+ * (a command may declare keys of one slot only, whatever a script's flags say). A key or call that
+ * a master refuses (its slot moved: MOVED before anything ran) or cannot serve (a failover) is
+ * left to the client's redirection and failover handling, one slot at a time. Index sets are
  * bucketed (see `KeySchema`); a write adds its ids to their buckets before writing the hashes, so
  * an index is a superset of its hashes.
  */
@@ -28,26 +28,29 @@ export class ClusterBackend extends RedisBackend {
   async read(groups: readonly HashGroup[]): Promise<RawValues[][]> {
     const replies = groups.map((group) => new Array<RawValues>(group.keys.length));
     const items = groups.flatMap((group, g) => group.keys.map((key, k) => ({ g, k, key })));
-    const readItems = async (client: Redis | Cluster, indexes: readonly number[]) => {
-      const byGroup = groupBy(indexes, (index) => items[index]!.g);
-      const shares = [...byGroup].map(([g, share]) => ({ share, keys: share.map((index) => items[index]!.key), fields: groups[g]!.fields }));
-      const json = await readHashes(client, shares);
-      splitGroups(shares, parseHashRows(json)).forEach((values, s) =>
-        shares[s]!.share.forEach((index, position) => (replies[items[index]!.g]![items[index]!.k] = values[position]!)),
-      );
-    };
+    const fieldsOf = (index: number) => groups[items[index]!.g]!.fields;
+    const keep = (index: number, values: RawValues) => (replies[items[index]!.g]![items[index]!.k] = values);
     await perMaster(
       this.cluster,
       items.map((item) => item.key),
       async (master, indexes) => {
-        defineScripts(master);
-        await readItems(master, indexes);
-        return [];
+        const pipeline = master.pipeline();
+        for (const index of indexes) pipeline.hmget(items[index]!.key, ...fieldsOf(index));
+        const results = (await pipeline.exec()) ?? [];
+        return indexes.filter((index, position) => {
+          const [error, values] = results[position] ?? [new Error('no reply'), null];
+          const read = error ? wrongTypeOrLeft(error) : (values as RawValues);
+          if (read) keep(index, read);
+          return !read;
+        });
       },
       (indexes) =>
         Promise.all(
-          [...groupBy(indexes, (index) => calculateSlot(items[index]!.key)).values()].map((slotIndexes) =>
-            redisCall(() => readItems(this.cluster, slotIndexes)),
+          indexes.map((index) =>
+            this.cluster.hmget(items[index]!.key, ...fieldsOf(index)).then(
+              (values) => keep(index, values),
+              (error: unknown) => keep(index, wrongTypeOrFail(error)),
+            ),
           ),
         ),
     );
@@ -62,13 +65,16 @@ export class ClusterBackend extends RedisBackend {
     const codes = new Array<WriteCode>(rows.length);
     const script = { eventTimeField, ttlMs, index: null };
     const durability = this.durability;
+    /** The calls of some rows: per hash slot (rows of one id stay in order), at most WRITE_CHUNK rows each. */
+    const calls = (indexes: readonly number[]) =>
+      [...groupBy(indexes, (index) => calculateSlot(rows[index]!.hash)).values()].flatMap((slot) => chunked(slot, WRITE_CHUNK));
     await perMaster(
       cluster,
       rows.map((row) => row.hash),
       async (master, indexes) => {
         defineScripts(master);
         const pipeline = master.pipeline();
-        const chunks = chunked(indexes, WRITE_CHUNK);
+        const chunks = calls(indexes);
         for (const chunk of chunks) writeRows(pipeline, script, pick(rows, chunk));
         if (durability) pipeline.wait(durability.replicas, durability.timeoutMs);
         const replies = await pipeline.exec();
@@ -82,14 +88,11 @@ export class ClusterBackend extends RedisBackend {
         return left;
       },
       async (indexes) => {
-        const bySlot = groupBy(indexes, (index) => calculateSlot(rows[index]!.hash));
         await Promise.all(
-          [...bySlot.values()].map(async (slotIndexes) => {
-            for (const chunk of chunked(slotIndexes, WRITE_CHUNK)) {
-              const written = await redisCall(() => writeRows(cluster, script, pick(rows, chunk)));
-              chunk.forEach((index, position) => (codes[index] = written[position] as WriteCode));
-              if (durability && written.includes(WriteCode.Written)) await waitOnMaster(cluster, rows[chunk[0]!]!.hash, durability);
-            }
+          calls(indexes).map(async (chunk) => {
+            const written = await redisCall(() => writeRows(cluster, script, pick(rows, chunk)));
+            chunk.forEach((index, position) => (codes[index] = written[position] as WriteCode));
+            if (durability && written.includes(WriteCode.Written)) await waitOnMaster(cluster, rows[chunk[0]!]!.hash, durability);
           }),
         );
       },
@@ -146,4 +149,9 @@ async function waitOnMaster(cluster: Cluster, key: string, durability: Durabilit
   const master = cluster.nodes('master').find((node) => `${node.options.host}:${node.options.port}` === address);
   if (!master) throw toRedisError(new Error(`no master known for the slot of ${key}`));
   checkReplicated(await redisCall(() => master.wait(durability.replicas, durability.timeoutMs)), durability);
+}
+
+/** A pipelined HMGET's error: WRONG_TYPE for a key of another type; undefined (to retry alone) for any other. */
+function wrongTypeOrLeft(error: Error): RawValues | undefined {
+  return error.message.startsWith('WRONGTYPE') ? WRONG_TYPE : undefined;
 }

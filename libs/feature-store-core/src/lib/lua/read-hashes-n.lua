@@ -1,11 +1,10 @@
-#!lua flags=no-writes,allow-cross-slot-keys
+#!lua flags=no-writes
 --[[
-  Reads fields of many hashes in one call: one round trip and one command for a whole read, where
-  a pipeline of HMGETs costs the client one command per key. The values come back as ONE JSON
-  string, which the client reads in one pass (read/hash-rows.ts) instead of decoding n * m RESP
-  replies. The keys are declared; on a Redis Cluster the caller sends one call per master with the
-  keys that master serves (allow-cross-slot-keys), and Redis refuses the whole call (MOVED) when a
-  key's slot is served elsewhere, before reading anything.
+  Reads fields of many hashes in one call, on a single server: one round trip and one command for
+  a whole read, where a pipeline of HMGETs costs the client one command per key. The values come
+  back as ONE JSON string, which the client reads in one pass (backend/hash-rows.ts) instead of
+  decoding n * m RESP replies. (A Redis Cluster refuses declared keys of several slots in one
+  command, whatever the script's flags: there the backend pipelines HMGETs instead.)
 
   Input (redis/scripts.ts builds it):
     KEYS[1 .. n]   the hashes, group after group

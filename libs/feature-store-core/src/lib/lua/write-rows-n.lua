@@ -1,13 +1,12 @@
-#!lua flags=allow-cross-slot-keys
 --[[
   Writes rows of one feature view, each unless the row already stored for that view is newer (last
   write wins by event time; an equal event time writes), records the ids written in the key
   space's index set when one is given, and, when the key space has a ttl, sets each hash written
   to expire. Each row's compare and write happen in this one script, so concurrent writers cannot
   reorder rows; rows of the same id are applied in order. The keys are declared; on a Redis
-  Cluster the caller sends one call per master with the hashes that master serves
-  (allow-cross-slot-keys) and adds the ids to their index buckets beforehand; Redis refuses the
-  whole call (MOVED) when a hash's slot is served elsewhere, before writing anything.
+  Cluster the caller sends one call per hash slot (Redis refuses declared keys of several slots in
+  one command), pipelined on the connection of the slot's master, and adds the ids to their index
+  buckets beforehand; Redis refuses a call whose slot moved (MOVED) before writing anything.
 
   Input (redis/scripts.ts builds it):
     KEYS[1 .. n]   the hash of each row, in row order (<ns><space>:<id>:features)

@@ -26,12 +26,13 @@ const SCRIPTS = [
 ] as const;
 
 const defined = new WeakSet<RedisClient>();
+const sources = new Map<string, string>(SCRIPTS.map((script) => [script.command, readFileSync(join(__dirname, '..', 'lua', script.file), 'utf8')]));
 
 /** Registers the scripts on a client, once (EVALSHA, falling back to EVAL once per script). */
 export function defineScripts(redis: RedisClient): void {
   if (defined.has(redis)) return;
   for (const script of SCRIPTS) {
-    const lua = readFileSync(join(__dirname, '..', 'lua', script.file), 'utf8');
+    const lua = sources.get(script.command)!;
     redis.defineCommand(script.command, script.numberOfKeys === undefined ? { lua } : { lua, numberOfKeys: script.numberOfKeys });
   }
   defined.add(redis);
