@@ -1,3 +1,3 @@
-const { jestConfig } = require('../../jest.preset.cjs');
+const { ingestorJestConfig } = require('./jest.shared.cjs');
 
-module.exports = jestConfig(__dirname, 'spec');
+module.exports = ingestorJestConfig(__dirname, 'spec');
