@@ -6,6 +6,8 @@ import { loadApiConfig } from '../app/api-config';
 import { createApp } from '../app/create-app';
 
 export const REGISTRY_PATH = join(__dirname, '../../../../registry/features.yaml');
+/** Feast's quickstart as a registry: an int join key, a composite key, a feature service, push sources. */
+export const FEAST_REGISTRY_PATH = join(__dirname, '../../../../registry/examples/feast-driver.yaml');
 
 export interface TestApi {
   readonly app: NestFastifyApplication;
@@ -13,6 +15,7 @@ export interface TestApi {
   readonly store: FeatureStore;
   readonly redis: RedisClient;
   readonly namespace: string;
+  /** Sends a request; an object payload goes as JSON (with its content type unless `headers` names one). */
   request(method: 'GET' | 'POST', url: string, payload?: unknown, headers?: Record<string, string>): Promise<TestResponse>;
   close(): Promise<void>;
 }
@@ -35,9 +38,10 @@ export async function startTestApi(env: Record<string, string> = {}, given?: Tes
   const server = given ?? (await redisForTests());
   const namespace = uniqueNamespace('api');
   const redis = createRedisClient(server.target);
-  const store = new FeatureStore(redis, { registry: Registry.fromFile(REGISTRY_PATH), namespace });
+  const registryPath = env['REGISTRY_PATH'] ?? REGISTRY_PATH;
+  const store = new FeatureStore(redis, { registry: Registry.fromFile(registryPath), namespace });
   const app = await createApp(
-    loadApiConfig({ ...server.env, REGISTRY_PATH, KEY_NAMESPACE: namespace, LOG_LEVEL: 'warn', ...env }),
+    loadApiConfig({ ...server.env, REGISTRY_PATH: registryPath, KEY_NAMESPACE: namespace, LOG_LEVEL: 'warn', ...env }),
   );
   const fastify = app.getHttpAdapter().getInstance();
   const api: TestApi = {
