@@ -21,6 +21,7 @@ import {
   withRequestId,
 } from './api-fuzz.arbitraries';
 import { ApiFuzzer } from './api-fuzz.oracle';
+import { featureReadBodyArb, foreignEntityArb, foreignReads, readProblems, removeForeign, storeForeign } from './foreign-data';
 import { KeyspaceBaseline } from './keyspace-baseline';
 
 /**
@@ -185,6 +186,49 @@ describe('API fuzz: generated requests on every route (fast-check, real app, pri
     'mixed sequences across every route keep reads consistent with the pushes before them',
     async () => {
       await check(anyCaseArb(WINDOW), 250, 20);
+      await expectKeyspaceUnchanged();
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'stored data another writer left (any text in any field, keys of other types) is read by every read route without a 5xx',
+    async () => {
+      let runs = 0;
+      await fc.assert(
+        fc.asyncProperty(foreignEntityArb, async (entity) => {
+          const id = `foreign-${(runs += 1)}`;
+          await storeForeign(api, id, entity);
+          try {
+            for (const [method, url, body] of foreignReads(id, SEEDED_ROWS[0]!.id)) {
+              const response = await api.request(method, url, body);
+              fuzzer.sent += 1;
+              const problems = readProblems(response);
+              if (problems.length > 0) throw new Error(`${method} ${url} over ${JSON.stringify(entity)}: ${problems.join('; ')}`);
+            }
+          } finally {
+            await removeForeign(api, id);
+          }
+        }),
+        { numRuns: 300 },
+      );
+      await expectKeyspaceUnchanged();
+    },
+    TIMEOUT_MS,
+  );
+
+  it(
+    'the feature reads of any views (v1, Feast) answer hostile bodies with a 4xx or a typed 200, never a 5xx',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(featureReadBodyArb, async ([url, body]) => {
+          const response = await api.request('POST', url, body);
+          fuzzer.sent += 1;
+          const problems = readProblems(response);
+          if (problems.length > 0) throw new Error(`POST ${url} ${JSON.stringify(body)}: ${problems.join('; ')}`);
+        }),
+        { numRuns: 600 },
+      );
       await expectKeyspaceUnchanged();
     },
     TIMEOUT_MS,
