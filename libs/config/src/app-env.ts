@@ -50,7 +50,19 @@ export const API_ENV = defineEnv('api', {
   ),
   ...shared,
   BATCH_MAX_IDS: variable(envInt(1_000, 1, 100_000), 'Largest number of ids (or entity rows) one read request may ask for.'),
-  BODY_LIMIT_BYTES: variable(envInt(1_048_576, 1_024, 104_857_600), 'Largest request body the API accepts, in bytes.'),
+  BODY_LIMIT_BYTES: variable(
+    envInt(1_048_576, 1_024, 104_857_600),
+    'Largest request body the API accepts, in bytes: refused (413) as soon as more arrives.',
+  ),
+  REQUEST_TIMEOUT_MS: variable(
+    envInt(10_000, 100, 600_000),
+    'A request (headers and body) not received whole within this is answered 408 and its connection closed, in milliseconds; so is a connection silent that long.',
+  ),
+  KEEP_ALIVE_TIMEOUT_MS: variable(envInt(5_000, 100, 600_000), 'An idle keep-alive connection is closed after this, in milliseconds.'),
+  MAX_CONNECTIONS: variable(
+    envInt(1_000, 1, 1_000_000),
+    'Open connections the API holds at most (per worker); past it new ones are closed at once. With BODY_LIMIT_BYTES it bounds the memory bodies in flight take.',
+  ),
   HEALTH_TIMEOUT_MS: variable(envInt(500, 10, 60_000), 'How long GET /health waits for Redis to answer PING before answering 503, in milliseconds.'),
   REDIS_COMMAND_TIMEOUT_MS: variable(
     envOptionalInt(1, 60_000),

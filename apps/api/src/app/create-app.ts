@@ -15,6 +15,16 @@ export async function createApp(config: ApiConfig): Promise<NestFastifyApplicati
   // maxParamLength above the longest valid id, so that ids are judged by the registry's rules.
   const adapter = new FastifyAdapter({
     bodyLimit: config.BODY_LIMIT_BYTES,
+    // A client that sends part of a request and stalls holds a connection and its buffered bytes:
+    // the whole request has a deadline, a silent connection is closed, and Node checks every second.
+    requestTimeout: config.REQUEST_TIMEOUT_MS,
+    connectionTimeout: config.REQUEST_TIMEOUT_MS,
+    keepAliveTimeout: config.KEEP_ALIVE_TIMEOUT_MS,
+    http: {
+      requestTimeout: config.REQUEST_TIMEOUT_MS,
+      headersTimeout: Math.min(config.REQUEST_TIMEOUT_MS, 60_000),
+      connectionsCheckingInterval: 1_000,
+    },
     routerOptions: { maxParamLength: 1_024 },
     logger: false,
     // Each request's id: the caller's x-request-id, else a new UUID; echoed in the response.
@@ -41,5 +51,7 @@ export async function createApp(config: ApiConfig): Promise<NestFastifyApplicati
   const routes = ROUTE_SOURCES.flatMap((source) => app.get(source).routes());
   await setUpHttp(adapter.getInstance(), { config, metrics, routes });
   await adapter.getInstance().ready();
+  // Past the cap Node closes new connections at once: with the body limit, memory stays bounded.
+  adapter.getInstance().server.maxConnections = config.MAX_CONNECTIONS;
   return app;
 }

@@ -1,0 +1,90 @@
+import { type SpawnedRedis, eventually, spawnRedisServer } from '@feature-store/testing';
+import { connect, type Socket } from 'node:net';
+import { type BuiltApi, spawnBuiltApi } from '../testing/built-api';
+
+const REQUEST_TIMEOUT_MS = 1_500;
+const MAX_CONNECTIONS = 20;
+const WRITER = 'slow-writer-key-0123456789';
+
+/** Opens a raw connection to the API and resolves once connected. */
+function open(port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
+
+/** Resolves with what the server sent, once it closes the connection. */
+function closed(socket: Socket): Promise<string> {
+  return new Promise((resolve) => {
+    let received = '';
+    socket.on('data', (chunk: Buffer) => (received += chunk.toString()));
+    socket.once('close', () => resolve(received));
+    socket.once('error', () => undefined);
+  });
+}
+
+/**
+ * Clients that send part of a request and stall (slow bodies, slow-loris) on the built API, as a
+ * hostile client would over a real socket: every request has a deadline, the body limit holds as
+ * bytes arrive, connections are capped, and normal clients are served throughout.
+ */
+describe('slow and greedy clients', () => {
+  let redis: SpawnedRedis;
+  let api: BuiltApi;
+  const url = (path: string) => `http://127.0.0.1:${api.port}${path}`;
+
+  beforeAll(async () => {
+    redis = await spawnRedisServer();
+    api = await spawnBuiltApi({
+      ...redis.env,
+      REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
+      MAX_CONNECTIONS: String(MAX_CONNECTIONS),
+      BODY_LIMIT_BYTES: '4096',
+      API_KEYS: `w:${WRITER}:write`,
+      LOG_LEVEL: 'warn',
+    });
+    await eventually('the API to become ready', 20_000, async () => (await fetch(url('/health/ready'))).ok, 100);
+  }, 30_000);
+
+  afterAll(async () => {
+    api.process.kill('SIGKILL');
+    await redis.stop();
+  });
+
+  it('closes a connection whose request stalls part-way (headers, or a part of the body) at the deadline', async () => {
+    const started = Date.now();
+    const partBody = await open(api.port);
+    const partBodyClosed = closed(partBody);
+    partBody.write(`POST /features/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2000\r\n\r\n{"user_ids":[`);
+    const partHeaders = await open(api.port);
+    const partHeadersClosed = closed(partHeaders);
+    partHeaders.write('GET /health HTTP/1.1\r\nHost: x\r\n');
+    // Meanwhile, normal clients are served.
+    expect((await fetch(url('/health/live'))).status).toBe(200);
+    const [bodyAnswer, headersAnswer] = await Promise.all([partBodyClosed, partHeadersClosed]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(REQUEST_TIMEOUT_MS - 100);
+    expect(bodyAnswer).toMatch(/^HTTP\/1\.1 408|^$/);
+    expect(headersAnswer).toMatch(/^HTTP\/1\.1 408|^$/);
+  }, 15_000);
+
+  it('refuses a body over the limit as soon as the bytes exceed it, not at its end', async () => {
+    const socket = await open(api.port);
+    const answer = closed(socket);
+    socket.write(`POST /v1/push/user_features HTTP/1.1\r\nHost: x\r\nx-api-key: ${WRITER}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n`);
+    const chunk = 'x'.repeat(1_000);
+    for (let n = 0; n < 6; n++) socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`);
+    // The body is not finished (no last chunk): the answer comes from the limit, not the end.
+    const text = await Promise.race([answer, new Promise<string>((resolve) => setTimeout(() => resolve('no answer'), 1_200))]);
+    socket.destroy();
+    expect(text).toMatch(/^HTTP\/1\.1 413/);
+  });
+
+  it('holds at most MAX_CONNECTIONS connections; the others are closed at once, and it serves again once they go', async () => {
+    const held = await Promise.all(Array.from({ length: MAX_CONNECTIONS }, () => open(api.port)));
+    const extra = await open(api.port).catch(() => null);
+    if (extra) await closed(extra); // accepted by the kernel, then closed by the server at once
+    for (const socket of held) socket.destroy();
+    await eventually('the API to serve again', 5_000, async () => (await fetch(url('/health/live'))).ok, 50);
+  });
+});
