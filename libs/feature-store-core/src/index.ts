@@ -3,6 +3,7 @@ export { type ErrorLocation, FeatureStoreError, FeatureStoreErrorCode } from './
 export { type EntityKey, type JoinKeyValue } from './lib/keys/entity-key';
 export { EVENT_TIME_FIELD_PREFIX, INDEX_BUCKETS, type KeySchema, compositeId, createKeySchema, eventTimeField } from './lib/keys/key-schema';
 export type { Durability } from './lib/backend/redis-backend';
+export type { CircuitBreakerOptions } from './lib/backend/circuit-breaker';
 export { type RedisClient, type RedisClientOptions, createRedisClient } from './lib/redis/create-redis-client';
 export { DEFAULT_STRING_MAX_LENGTH, Registry } from './lib/registry/registry';
 export {

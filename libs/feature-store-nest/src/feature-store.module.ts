@@ -27,6 +27,8 @@ export interface FeatureStoreModuleOptions {
   readonly durability?: Durability;
   /** The commands of one event-loop turn leave in one socket write (see `RedisClientOptions.coalesceWrites`). */
   readonly coalesceWrites?: boolean;
+  /** Told when the store stops sending to a Redis that does not answer, and when it sends again (see `CircuitBreaker`). */
+  readonly onCircuitChange?: (open: boolean) => void;
 }
 
 /** Injection token of the Redis client the store uses. */
@@ -80,7 +82,18 @@ async function connectedClient(options: FeatureStoreModuleOptions): Promise<Redi
   return client;
 }
 
-/** Provides one `FeatureStore` (and its Redis client) to a whole Nest application. */
+/** Logs the store's circuit breaker opening and closing, and tells the application. */
+function circuitChanged(open: boolean, cause: Error | null, options: FeatureStoreModuleOptions): void {
+  const logger = new Logger('Redis');
+  if (open) logger.warn(`Redis does not answer (${cause?.message ?? 'unknown'}): failing calls at once and dropping queued commands until it does`);
+  else logger.log('Redis answers again: serving');
+  options.onCircuitChange?.(open);
+}
+
+/**
+ * Provides one `FeatureStore` (and its Redis client) to a whole Nest application; the store stops
+ * sending to a Redis that does not answer (its circuit breaker), so neither app piles up commands.
+ */
 @Module({})
 export class FeatureStoreModule {
   static forRoot(options: FeatureStoreModuleOptions): DynamicModule {
@@ -96,6 +109,7 @@ export class FeatureStoreModule {
               registry: Registry.fromFile(options.registryPath),
               namespace: options.namespace,
               durability: options.durability,
+              circuitBreaker: { onChange: (open, cause) => circuitChanged(open, cause, options) },
             }),
           inject: [REDIS_CLIENT],
         },

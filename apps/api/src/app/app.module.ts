@@ -28,6 +28,7 @@ export class AppModule {
           // Many concurrent requests of one or two commands each: one write per turn for all of
           // them (the read bench shows the gain; tools/bench/README.md).
           coalesceWrites: true,
+          onCircuitChange: (open) => metrics.circuitOpen.set(open ? 1 : 0),
         }),
       ],
       providers: [

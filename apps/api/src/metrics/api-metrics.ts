@@ -1,4 +1,4 @@
-import { Counter, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { type HistogramSeries, SeriesHistogram } from './series-histogram';
 import { workerScrape } from './worker-metrics';
 
@@ -20,6 +20,12 @@ export class ApiMetrics {
   readonly redisErrors = new Counter({
     name: 'feature_store_redis_errors_total',
     help: 'Requests that failed because Redis failed or was unreachable',
+    registers: [this.registry],
+  });
+
+  readonly circuitOpen = new Gauge({
+    name: 'feature_store_circuit_open',
+    help: '1 while the store fails calls at once because Redis does not answer (its circuit breaker is open), else 0',
     registers: [this.registry],
   });
 

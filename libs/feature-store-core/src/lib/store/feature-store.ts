@@ -1,6 +1,7 @@
 import type { FeatureValue } from '../codec/codec';
 import { atRow } from '../errors';
 import type { Backend, RawValues } from '../backend/backend';
+import { CircuitBreaker, type CircuitBreakerOptions } from '../backend/circuit-breaker';
 import { createBackend } from '../backend/create-backend';
 import type { Durability } from '../backend/redis-backend';
 import { type EntityKey, type JoinKeyValue, keyId } from '../keys/entity-key';
@@ -31,6 +32,12 @@ export interface FeatureStoreOptions {
    * its replicas catch up; writing it again is harmless). Off by default.
    */
   readonly durability?: Durability;
+  /**
+   * Stop sending to a Redis that does not answer (see `CircuitBreaker`): after repeated Redis
+   * errors every call fails at once and the queued commands are dropped, until a probe is
+   * answered. Off by default.
+   */
+  readonly circuitBreaker?: CircuitBreakerOptions;
 }
 
 export interface ReadOptions {
@@ -98,7 +105,8 @@ export class FeatureStore {
     options: FeatureStoreOptions,
   ) {
     this.registry = options.registry;
-    this.backend = createBackend(redis, options.namespace ?? '', options.durability);
+    const backend = createBackend(redis, options.namespace ?? '', options.durability);
+    this.backend = options.circuitBreaker ? new CircuitBreaker(backend, redis, options.circuitBreaker) : backend;
     this.keys = this.backend.keys;
     this.writer = new RowWriter(this.registry, this.backend);
     this.clock = options.clock ?? Date.now;

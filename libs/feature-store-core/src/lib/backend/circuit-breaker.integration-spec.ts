@@ -1,0 +1,94 @@
+import { type SpawnedRedis, eventually, spawnRedisServer } from '@feature-store/testing';
+import { Redis } from 'ioredis';
+import { FeatureStoreErrorCode } from '../errors';
+import { type RedisClient, createRedisClient } from '../redis/create-redis-client';
+import { Registry } from '../registry/registry';
+import { FeatureStore } from '../store/feature-store';
+
+const registry = Registry.fromObject({ entities: { user: {} }, views: { v: { entity: 'user', features: { n: 'int' } } } });
+
+/** Commands a server has processed, read on a connection of its own (which counts its INFO too). */
+async function processed(admin: Redis): Promise<number> {
+  return Number(/total_commands_processed:(\d+)/.exec(await admin.info('stats'))![1]);
+}
+
+/**
+ * A Redis that is connected but does not answer (a paused process, as SIGSTOP makes it): the
+ * store's circuit breaker stops sending after a few timeouts and drops what was queued, so Redis
+ * wakes to a handful of commands, not the backlog of every request made during the stall.
+ */
+describe('CircuitBreaker against a stalled Redis', () => {
+  let server: SpawnedRedis;
+  let client: RedisClient;
+  let admin: Redis;
+  const changes: boolean[] = [];
+
+  beforeEach(async () => {
+    server = await spawnRedisServer();
+    admin = new Redis(server.url);
+    client = createRedisClient(server.url, { commandTimeoutMs: 100, failFastWhenDisconnected: true });
+    client.on('error', () => undefined);
+    await new Promise((resolve) => client.once('ready', resolve));
+    changes.length = 0;
+  });
+
+  afterEach(async () => {
+    process.kill(server.process.pid!, 'SIGCONT');
+    client.disconnect();
+    admin.disconnect();
+    await server.stop();
+  });
+
+  /** Reads during a stall of `ms`, 20 at a time; resolves with how many failed and how many failed as "circuit open". */
+  async function readDuringStall(store: FeatureStore, ms: number): Promise<{ failed: number; open: number }> {
+    let failed = 0;
+    let open = 0;
+    const until = Date.now() + ms;
+    await Promise.all(
+      Array.from({ length: 20 }, async () => {
+        while (Date.now() < until) {
+          await store.getMany('user', ['u1', 'u2']).then(
+            () => undefined,
+            (error: { code?: string; message?: string }) => {
+              expect(error.code).toBe(FeatureStoreErrorCode.RedisError);
+              failed += 1;
+              if (error.message?.includes('circuit open')) open += 1;
+            },
+          );
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        }
+      }),
+    );
+    return { failed, open };
+  }
+
+  it('fails at once while Redis stalls, leaves it no backlog, and serves again once it answers', async () => {
+    const store = new FeatureStore(client, { registry, circuitBreaker: { probeIntervalMs: 100, onChange: (open) => changes.push(open) } });
+    await store.write('v', [{ id: 'u1', eventTime: 1, features: { n: 1 } }]);
+    const before = await processed(admin);
+    process.kill(server.process.pid!, 'SIGSTOP');
+    const { failed, open } = await readDuringStall(store, 1_500);
+    expect(changes).toEqual([true]);
+    expect(open).toBeGreaterThan(failed / 2);
+    process.kill(server.process.pid!, 'SIGCONT');
+    await eventually('the store to serve again', 5_000, () => store.get('user', 'u1').then(() => true, () => false), 20);
+    expect(changes).toEqual([true, false]);
+    // The reads made during the stall, hundreds, never reach Redis: only those before the circuit
+    // opened (20 in flight, a few rounds) and the probes do. The INFO calls of this spec count too.
+    const ran = (await processed(admin)) - before;
+    expect(failed).toBeGreaterThan(300);
+    expect(ran).toBeLessThan(150);
+  });
+
+  it('without a circuit breaker, Redis wakes to the backlog of the stall (what the breaker prevents)', async () => {
+    const store = new FeatureStore(client, { registry });
+    await store.write('v', [{ id: 'u1', eventTime: 1, features: { n: 1 } }]);
+    const before = await processed(admin);
+    process.kill(server.process.pid!, 'SIGSTOP');
+    const { failed } = await readDuringStall(store, 1_500);
+    process.kill(server.process.pid!, 'SIGCONT');
+    await eventually('the store to serve again', 5_000, () => store.get('user', 'u1').then(() => true, () => false), 20);
+    expect(failed).toBeGreaterThan(150);
+    expect((await processed(admin)) - before).toBeGreaterThan(failed);
+  });
+});
