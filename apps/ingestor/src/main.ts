@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { PinoLoggerService } from '@feature-store/nest';
+import { IngestorHealth } from './app/ingestor-health';
 import { loadIngestorConfig } from './app/ingestor-config';
 import { IngestorModule } from './app/ingestor.module';
 import { BulkLoader } from './loader/bulk-loader.service';
@@ -51,7 +52,7 @@ async function main(argv: readonly string[]): Promise<void> {
     }
     if (mode !== 'seed' && config.INGEST_METRICS_PORT !== 0) {
       // Metrics are not worth stopping ingestion for: a taken port is reported and ingestion goes on.
-      metricsServer = await startMetricsServer(metrics, config.INGEST_METRICS_PORT, config.INGEST_METRICS_HOST).catch((error: Error) => {
+      metricsServer = await startMetricsServer(metrics, app.get(IngestorHealth), config.INGEST_METRICS_PORT, config.INGEST_METRICS_HOST).catch((error: Error) => {
         Logger.warn(`No metrics endpoint: ${error.message}`, 'Main');
         return undefined;
       });

@@ -106,7 +106,22 @@ export const INGESTOR_ENV = defineEnv('ingestor', {
     envInt(30_000, 0, 86_400_000),
     'Entries left pending this long by a dead consumer are claimed by a live one, in milliseconds.',
   ),
-  INGEST_LOG_INTERVAL_MS: variable(envInt(5_000, 100, 3_600_000), 'How often stream throughput and lag are logged, in milliseconds.'),
+  INGEST_LOG_INTERVAL_MS: variable(
+    envInt(5_000, 100, 3_600_000),
+    'How often stream throughput and lag are logged, the streams trimmed and their health judged, in milliseconds.',
+  ),
+  INGEST_STREAM_MAX_LENGTH: variable(
+    envInt(100_000, 1, 1_000_000_000),
+    "About this many entries are kept in each view's stream and dead-letter stream; entries a consumer group has not acknowledged are never dropped.",
+  ),
+  INGEST_STREAM_MAX_AGE_MS: variable(
+    envInt(604_800_000, 0, 31_536_000_000),
+    'Stream and dead-letter entries older than this are dropped (once acknowledged), in milliseconds; 0: no age limit.',
+  ),
+  INGEST_STALL_MS: variable(
+    envInt(60_000, 1_000, 86_400_000),
+    "A view whose stream has entries waiting but was not consumed for this long makes the ingestor unhealthy (heartbeat file and GET /health stop), in milliseconds.",
+  ),
   INGEST_COMMAND_TIMEOUT_MS: variable(
     envInt(10_000, 1, 600_000),
     'A Redis call (a whole write pipeline included) not answered within this is retried, in milliseconds.',

@@ -37,5 +37,7 @@ export {
   StreamConsumer,
   type StreamConsumerOptions,
   type StreamLag,
+  type StreamRetention,
+  type TrimResult,
 } from './lib/stream/stream-consumer';
 export { STREAM_FIELDS } from './lib/stream/stream-entry';

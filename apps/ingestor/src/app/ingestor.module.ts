@@ -5,6 +5,7 @@ import { IngestorMetrics } from '../metrics/ingestor-metrics';
 import { Heartbeat } from '../simulator/heartbeat';
 import { Simulator } from '../simulator/simulator.service';
 import { StreamWorker } from '../streams/stream-worker.service';
+import { IngestorHealth } from './ingestor-health';
 import { INGESTOR_CONFIG, type IngestorConfig } from './ingestor-config';
 
 @Module({})
@@ -25,6 +26,7 @@ export class IngestorModule {
       providers: [
         { provide: INGESTOR_CONFIG, useValue: config },
         { provide: IngestorMetrics, useValue: metrics },
+        IngestorHealth,
         Heartbeat,
         Simulator,
         StreamWorker,

@@ -27,6 +27,27 @@ export class IngestorMetrics {
     registers: [this.registry],
   });
 
+  readonly streamStalled = new Gauge({
+    name: 'feature_store_stream_stalled',
+    help: '1 while a view stream has entries waiting and none was consumed for INGEST_STALL_MS (the ingestor is then unhealthy)',
+    labelNames: ['view'] as const,
+    registers: [this.registry],
+  });
+
+  readonly groupsRecreated = new Counter({
+    name: 'feature_store_stream_groups_recreated_total',
+    help: 'Times the consumer group of a view stream was gone (stream deleted, Redis restarted without persistence) and was created again',
+    labelNames: ['view'] as const,
+    registers: [this.registry],
+  });
+
+  readonly trimmed = new Counter({
+    name: 'feature_store_stream_trimmed_entries_total',
+    help: 'Entries dropped from a view stream or its dead-letter stream by retention (acknowledged ones only)',
+    labelNames: ['view', 'stream'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

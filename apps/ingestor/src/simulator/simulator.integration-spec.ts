@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type IngestorConfig, loadIngestorConfig } from '../app/ingestor-config';
 import { IngestorMetrics } from '../metrics/ingestor-metrics';
+import { IngestorHealth } from '../app/ingestor-health';
 import { Heartbeat } from './heartbeat';
 import { Simulator } from './simulator.service';
 
@@ -32,7 +33,7 @@ describe('Simulator on a real Redis', () => {
       }),
       ...overrides,
     };
-    return new Simulator(store, config, new Heartbeat(config), new IngestorMetrics());
+    return new Simulator(store, config, new Heartbeat(config, new IngestorHealth(config)), new IngestorMetrics());
   };
 
   beforeAll(async () => {

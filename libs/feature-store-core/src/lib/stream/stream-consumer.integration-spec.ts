@@ -1,8 +1,9 @@
-import { type TestRedis, deleteNamespace, redisForTests, uniqueNamespace } from '@feature-store/testing';
+import { type SpawnedRedis, type TestRedis, deleteNamespace, redisForTests, spawnRedisServer, uniqueNamespace } from '@feature-store/testing';
 import { FeatureStoreErrorCode } from '../errors';
 import { type RedisClient, createRedisClient } from '../redis/create-redis-client';
 import { Registry } from '../registry/registry';
 import { FeatureStore } from '../store/feature-store';
+import type { StreamConsumer } from './stream-consumer';
 
 const registry = Registry.fromObject({
   entities: { user: {} },
@@ -127,3 +128,92 @@ describe('stream ingestion on a real Redis', () => {
     await expect(redis.hgetall(`${namespace}user:r1:features`)).resolves.toEqual(before);
   });
 });
+
+describe('stream upkeep: a lost consumer group, retention', () => {
+  let server: SpawnedRedis;
+  let redis: RedisClient;
+  let store: FeatureStore;
+  const namespace = uniqueNamespace('stream-upkeep');
+  const consumers: StreamConsumer[] = [];
+  const consumer = () => {
+    const created = store.consumer({ view: 'clicks', consumer: 'c1', batchSize: 100, blockMs: 50 });
+    consumers.push(created);
+    return created;
+  };
+  const stream = () => store.keys.stream('clicks');
+  const deadLetter = () => store.keys.deadLetter('clicks');
+
+  beforeAll(async () => {
+    // Small stream nodes, so that approximate trimming (MINID ~, MAXLEN ~) drops entries of small streams.
+    server = await spawnRedisServer({ args: ['--stream-node-max-entries', '4'] });
+    redis = createRedisClient(server.url);
+    store = new FeatureStore(redis, { registry, namespace });
+  });
+
+  afterEach(async () => {
+    await Promise.all(consumers.splice(0).map((created) => created.close()));
+    await deleteNamespace(redis, namespace);
+  });
+
+  afterAll(async () => {
+    await redis.quit();
+    await server.stop();
+  });
+
+  it('creates the group again when the stream was deleted and made again by an XADD, and misses nothing since', async () => {
+    const reader = consumer();
+    await reader.ensureGroup();
+    await store.publish('clicks', [{ id: 'g1', eventTime: 1, features: { count: 1 } }]);
+    await expect(reader.consumeOnce()).resolves.toMatchObject({ read: 1, groupRecreated: false });
+    await redis.del(stream());
+    await store.publish('clicks', [{ id: 'g2', eventTime: 2, features: { count: 2 } }]); // a stream without the group
+    await expect(reader.consumeOnce()).resolves.toMatchObject({ read: 0, groupRecreated: true });
+    await expect(reader.consumeOnce()).resolves.toMatchObject({ read: 1, written: 1, groupRecreated: false });
+    await expect(store.get('user', 'g2')).resolves.toMatchObject({ features: { count: 2 } });
+  });
+
+  it('drops acknowledged entries past the length limit, never one a group still needs', async () => {
+    const reader = consumer();
+    await reader.ensureGroup();
+    await store.publish('clicks', Array.from({ length: 40 }, (_, n) => ({ id: `t${n}`, eventTime: n, features: { count: n } })));
+    // 25 read and acknowledged; 15 not yet read.
+    await redis.xreadgroup('GROUP', 'feature-store', 'other', 'COUNT', 25, 'STREAMS', stream(), '>');
+    const pending = (await redis.xpending(stream(), 'feature-store', '-', '+', 25)) as [string][];
+    await redis.xack(stream(), 'feature-store', ...pending.slice(0, 20).map(([id]) => id)); // 5 stay pending
+    const firstPending = pending[20]![0];
+    const result = await reader.trim({ maxLength: 10, maxAgeMs: null });
+    expect(result.stream).toBeGreaterThan(0);
+    const oldest = (await redis.xrange(stream(), '-', '+', 'COUNT', 1))[0]![0];
+    // Approximate trimming keeps a few acknowledged ones; it never drops the first pending one.
+    expect(earlierOrSame(oldest, firstPending)).toBe(true);
+    await expect(redis.xlen(stream())).resolves.toBeGreaterThanOrEqual(20);
+    await expect(reader.trim({ maxLength: 100, maxAgeMs: null })).resolves.toEqual({ stream: 0, deadLetter: 0 });
+  });
+
+  it('drops entries older than the age limit once acknowledged, and dead letters by length and age', async () => {
+    const reader = consumer();
+    await reader.ensureGroup();
+    for (let n = 1; n <= 12; n++) await redis.xadd(stream(), `${n}-0`, 'id', `old${n}`, 'ts', '1', 'features', '{}');
+    for (let n = 1; n <= 12; n++) await redis.xadd(deadLetter(), `${n}-0`, 'reason', 'x');
+    for (let n = 0; n < 12; n++) await redis.xadd(deadLetter(), '*', 'reason', 'recent');
+    // The stream's entries are not acknowledged yet: only the dead letters (no group) go.
+    const first = await reader.trim({ maxLength: 1_000, maxAgeMs: 60_000 });
+    expect(first.stream).toBe(0);
+    expect(first.deadLetter).toBeGreaterThan(0);
+    while ((await reader.consumeOnce()).read > 0);
+    await expect(reader.trim({ maxLength: 1_000, maxAgeMs: 60_000 })).resolves.toMatchObject({ stream: expect.any(Number) });
+    await expect(redis.xlen(stream())).resolves.toBeLessThan(12);
+    const deadIds = (await redis.xrange(deadLetter(), '-', '+')).map(([id]) => id);
+    expect(deadIds.filter((id) => id.endsWith('-0') && Number(id.split('-')[0]) <= 12).length).toBeLessThan(12);
+    expect(deadIds.length).toBeGreaterThanOrEqual(12);
+    await reader.trim({ maxLength: 4, maxAgeMs: null });
+    await expect(redis.xlen(deadLetter())).resolves.toBeLessThan(12);
+  });
+});
+
+/** Whether entry id `a` is at or before `b`. */
+function earlierOrSame(a: string, b: string): boolean {
+  const [aMs, aSeq] = a.split('-').map(Number);
+  const [bMs, bSeq] = b.split('-').map(Number);
+  return aMs! < bMs! || (aMs === bMs && aSeq! <= bSeq!);
+}

@@ -27,6 +27,25 @@ export interface ConsumeResult {
   readonly stale: number;
   /** Entries that can never be applied, moved to the dead-letter stream with the reason. */
   readonly deadLettered: number;
+  /**
+   * The consumer group was gone (the stream was deleted and made again by an XADD, or Redis
+   * restarted without persistence) and this call created it again, at the stream's start.
+   */
+  readonly groupRecreated: boolean;
+}
+
+/** How long the entries of a view's stream and dead-letter stream are kept. */
+export interface StreamRetention {
+  /** About this many entries are kept at most (MAXLEN ~ on the dead letters; acknowledged entries of the stream). */
+  readonly maxLength: number;
+  /** Entries older than this (by their id's time) are dropped; null: no age limit. */
+  readonly maxAgeMs: number | null;
+}
+
+export interface TrimResult {
+  /** Entries dropped from the stream and from the dead-letter stream. */
+  readonly stream: number;
+  readonly deadLetter: number;
 }
 
 export interface StreamLag {
@@ -38,7 +57,13 @@ export interface StreamLag {
 
 type Entry = readonly [entryId: string, fields: readonly string[] | null];
 
-const EMPTY: ConsumeResult = { read: 0, written: 0, stale: 0, deadLettered: 0 };
+const EMPTY: ConsumeResult = { read: 0, written: 0, stale: 0, deadLettered: 0, groupRecreated: false };
+
+/**
+ * Redis's answer to a read of a consumer group that does not exist, or to a blocked read whose
+ * stream was deleted meanwhile (UNBLOCKED).
+ */
+const isNoGroup = (error: unknown) => error instanceof Error && /NOGROUP|UNBLOCKED/.test(error.message);
 
 /**
  * At-least-once consumption of a view's stream through a consumer group. Each call handles one
@@ -94,8 +119,25 @@ export class StreamConsumer {
     }
   }
 
-  /** Handles one batch; resolves with zero counts when nothing arrived within `blockMs`. */
+  /**
+   * Handles one batch; resolves with zero counts when nothing arrived within `blockMs`. When the
+   * group is gone, creates it again (MKSTREAM, from the start of the stream, so that nothing added
+   * since is missed) and says so.
+   */
   async consumeOnce(): Promise<ConsumeResult> {
+    try {
+      return await this.consumeBatch();
+    } catch (error) {
+      if (!isNoGroup(error)) throw error;
+      this.prefetched = null;
+      this.ownPendingFirst = true;
+      this.claimCursor = '0-0';
+      await this.ensureGroup();
+      return { ...EMPTY, groupRecreated: true };
+    }
+  }
+
+  private async consumeBatch(): Promise<ConsumeResult> {
     let entries: Entry[] = [];
     if (this.ownPendingFirst) {
       entries = await this.read('0', false);
@@ -205,7 +247,53 @@ export class StreamConsumer {
     const replies = await pipeline.exec();
     // One XADD per dead entry, then the XACK: every reply is checked.
     for (let index = 0; index <= dead.length; index++) pipelineReply(replies, index);
-    return { read: entries.length, written, stale, deadLettered: dead.length };
+    return { read: entries.length, written, stale, deadLettered: dead.length, groupRecreated: false };
+  }
+
+  /**
+   * Drops old entries of the view's stream and dead-letter stream: those older than
+   * `retention.maxAgeMs`, and, once a stream holds more than `retention.maxLength`, every entry
+   * the groups are done with. Nothing that any consumer group of a stream has not acknowledged (or
+   * not yet read) is dropped, whatever the limits.
+   */
+  async trim(retention: StreamRetention): Promise<TrimResult> {
+    const [stream, deadLetter] = await Promise.all([this.trimOne(this.streamKey, retention), this.trimOne(this.deadLetterKey, retention)]);
+    return { stream, deadLetter };
+  }
+
+  private async trimOne(key: string, { maxLength, maxAgeMs }: StreamRetention): Promise<number> {
+    const length = await redisCall(() => this.redis.xlen(key));
+    if (length === 0) return 0;
+    const kept = await this.firstUnacknowledged(key);
+    const ageCut = maxAgeMs === null ? null : `${Math.max(Date.now() - maxAgeMs, 0)}-0`;
+    if (kept === null) {
+      // No consumer group: only the limits bound it.
+      const byAge = ageCut === null ? 0 : await redisCall(() => this.redis.xtrim(key, 'MINID', '~', ageCut));
+      return byAge + (await redisCall(() => this.redis.xtrim(key, 'MAXLEN', '~', maxLength)));
+    }
+    const cut = length > maxLength ? kept : ageCut === null ? null : earlierId(ageCut, kept);
+    return cut === null ? 0 : redisCall(() => this.redis.xtrim(key, 'MINID', '~', cut));
+  }
+
+  /**
+   * The first entry id that some consumer group of the stream still needs: the oldest pending
+   * entry of a group, or the one after the last it read; null when the stream has no group.
+   */
+  private async firstUnacknowledged(key: string): Promise<string | null> {
+    const groups = (await redisCall(() => this.redis.xinfo('GROUPS', key))) as unknown[][];
+    if (groups.length === 0) return null;
+    const needed = await Promise.all(
+      groups.map(async (flat) => {
+        const info = new Map<unknown, unknown>();
+        for (let i = 0; i + 1 < flat.length; i += 2) info.set(flat[i], flat[i + 1]);
+        if (Number(info.get('pending') ?? 0) > 0) {
+          const summary = (await redisCall(() => this.redis.xpending(key, String(info.get('name'))))) as [number, string | null];
+          if (summary[1]) return summary[1];
+        }
+        return nextId(String(info.get('last-delivered-id') ?? '0-0'));
+      }),
+    );
+    return needed.reduce((first, id) => earlierId(first, id));
   }
 }
 
@@ -215,4 +303,17 @@ function settle(read: Promise<Entry[]>): Promise<{ entries: Entry[] } | { error:
     (entries) => ({ entries }),
     (error: unknown) => ({ error }),
   );
+}
+
+/** The smallest id after `id` ("<ms>-<seq>"). */
+function nextId(id: string): string {
+  const [ms, seq] = id.split('-');
+  return `${ms}-${BigInt(seq ?? '0') + 1n}`;
+}
+
+/** The earlier of two entry ids. */
+function earlierId(a: string, b: string): string {
+  const [aMs, aSeq] = a.split('-').map((part) => BigInt(part));
+  const [bMs, bSeq] = b.split('-').map((part) => BigInt(part));
+  return aMs! < bMs! || (aMs === bMs && aSeq! <= bSeq!) ? a : b;
 }
