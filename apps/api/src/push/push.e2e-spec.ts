@@ -48,6 +48,24 @@ describe('POST /v1/push/{view} and API keys', () => {
     await expect(api.store.getMany('user', ['v1', 'v2', 'a'])).resolves.toEqual([null, null, null]);
   });
 
+  it('answers 409 naming the rows that foreign stored data stopped, and what it did write', async () => {
+    await api.redis.set(api.store.keys.entityHash('user', 'foreign1'), 'not a hash');
+    const response = await push([
+      { id: 'ok1', event_ts: 1, features: { age: 1 } },
+      { id: 'foreign1', event_ts: 1, features: { age: 2 } },
+      { id: 'ok2', event_ts: 1, features: { age: 3 } },
+    ]);
+    expect(response.statusCode).toBe(409);
+    expect(response.json()).toEqual({
+      detail: expect.stringContaining('Row 1: the key'),
+      code: 'INVALID_STORED_DATA',
+      written: 2,
+      stale: 0,
+      rejected: [{ row: 1, reason: expect.stringContaining('holds another type than a hash') }],
+    });
+    await expect(api.store.getMany('user', ['ok1', 'ok2'])).resolves.toMatchObject([{ features: { age: 1 } }, { features: { age: 3 } }]);
+  });
+
   it('answers 404 for an unknown view', async () => {
     const response = await push([{ id: 'x', features: {} }], WRITER, 'nope');
     expect(response.statusCode).toBe(404);

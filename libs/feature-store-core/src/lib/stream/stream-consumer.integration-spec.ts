@@ -96,6 +96,27 @@ describe('stream ingestion on a real Redis', () => {
     await expect(reader.lag()).resolves.toEqual({ lag: 0, pending: 0 });
   });
 
+  it('moves a row that stored data stops (a key of another type, a stored event time that is not a number) to the dead letters, applying the others', async () => {
+    const reader = consumer('c1');
+    await reader.ensureGroup();
+    await redis.set(`${namespace}user:poison1:features`, 'not a hash');
+    await redis.hset(`${namespace}user:poison2:features`, '_ts:clicks', 'yesterday');
+    await store.publish('clicks', [
+      { id: 'before', eventTime: 1, features: { count: 1 } },
+      { id: 'poison1', eventTime: 1, features: { count: 2 } },
+      { id: 'poison2', eventTime: 1, features: { count: 3 } },
+      { id: 'after', eventTime: 1, features: { count: 4 } },
+    ]);
+    await expect(drain(reader)).resolves.toEqual({ read: 4, written: 2, stale: 0, deadLettered: 2 });
+    const dead = await redis.xrange(store.keys.deadLetter('clicks'), '-', '+');
+    expect(dead.map(([, fields]) => fields[fields.indexOf('reason') + 1])).toEqual([
+      expect.stringContaining('holds another type than a hash'),
+      expect.stringContaining('stored event time of view "clicks"'),
+    ]);
+    await expect(store.getMany('user', ['before', 'after'])).resolves.toMatchObject([{ features: { count: 1 } }, { features: { count: 4 } }]);
+    await expect(reader.lag()).resolves.toEqual({ lag: 0, pending: 0 });
+  });
+
   it('loses nothing when a consumer dies after reading: another one claims its entries', async () => {
     const rows = Array.from({ length: 250 }, (_, i) => ({ id: `u${i % 50}`, eventTime: i, features: { count: i } }));
     await store.publish('clicks', rows);
