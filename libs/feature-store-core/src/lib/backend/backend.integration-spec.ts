@@ -77,6 +77,20 @@ describe('Backend on a real Redis', () => {
     await expect(backend.read([{ keys: [hash('r1')], fields: ['n'] }])).resolves.toEqual([[['x']]]);
   });
 
+  it('splits a read whose reply could be large into calls of bounded size, one round trip, keys in order', async () => {
+    const ids = Array.from({ length: 12 }, (_, n) => `big${n}`);
+    await write(ids.map((id, n) => [id, 1, String(n)]));
+    const scriptCalls = async () => {
+      const stats = redis instanceof Cluster ? '' : await (redis as Redis).info('commandstats');
+      return [...stats.matchAll(/^cmdstat_(evalsha|eval):calls=(\d+)/gm)].reduce((sum, match) => sum + Number(match[2]), 0);
+    };
+    const before = await scriptCalls();
+    // Each key's reply could take 3 MiB: two keys per call of at most 8 MiB.
+    const [values] = await backend.read([{ keys: ids.map((id) => backend.keys.entityHash('user', id)), fields: ['n'], maxKeyBytes: 3 * 1_024 * 1_024 }]);
+    expect(values).toEqual(ids.map((_, n) => [String(n)]));
+    if (!(redis instanceof Cluster)) expect((await scriptCalls()) - before).toBe(6);
+  });
+
   it('reads a key of another type than a hash as WRONG_TYPE, and the others of the call', async () => {
     const plain = backend.keys.entityHash('user', 'plain');
     await redis.set(plain, 'not a hash');

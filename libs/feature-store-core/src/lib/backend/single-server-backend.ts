@@ -5,8 +5,16 @@ import { parseHashRows } from './hash-rows';
 import { RedisBackend, WRITE_CHUNK, chunked, checkReplicated } from './redis-backend';
 
 /**
+ * The most bytes one read-script call may have to build: a read that could need more is split
+ * into several calls (pipelined, one round trip), so Redis serves other clients between them
+ * instead of building one huge reply.
+ */
+export const MAX_SCRIPT_REPLY_BYTES = 8 * 1_024 * 1_024;
+
+/**
  * One Redis server: a read is one command (HMGET for one key, else one script call for every
- * key); a write is one pipeline of script calls, each writing its rows and indexing their ids.
+ * key, or a few when their replies could be large); a write is one pipeline of script calls,
+ * each writing its rows and indexing their ids.
  */
 export class SingleServerBackend extends RedisBackend {
   read(groups: readonly HashGroup[]): Promise<RawValues[][]> {
@@ -15,7 +23,14 @@ export class SingleServerBackend extends RedisBackend {
       return this.hmget(keys[0]!, fields).then((values) => [[values]]);
     }
     if (groups.every((group) => group.keys.length === 0)) return Promise.resolve(groups.map(() => []));
-    return redisCall(() => readHashes(this.redis, groups)).then((json) => splitGroups(groups, parseHashRows(json)));
+    const calls = splitByReplySize(groups);
+    if (calls.length === 1) return redisCall(() => readHashes(this.redis, groups)).then((json) => splitGroups(groups, parseHashRows(json)));
+    const pipeline = this.redis.pipeline();
+    for (const call of calls) readHashes(pipeline, call);
+    return redisCall(() => pipeline.exec()).then((replies) => {
+      const flat = calls.flatMap((_, index) => parseHashRows(pipelineReply<string>(replies, index)));
+      return splitGroups(groups, flat);
+    });
   }
 
   async write({ eventTimeField, ttlMs, rows }: BackendWrite): Promise<WriteCode[]> {
@@ -50,6 +65,30 @@ export class SingleServerBackend extends RedisBackend {
 export function wrongTypeOrFail(error: unknown): RawValues {
   if (error instanceof Error && error.message.startsWith('WRONGTYPE')) return WRONG_TYPE;
   throw toRedisError(error);
+}
+
+/**
+ * The groups cut into script calls whose replies can take at most MAX_SCRIPT_REPLY_BYTES each (a
+ * key whose reply alone could be larger gets a call of its own); keys keep their order.
+ */
+function splitByReplySize(groups: readonly HashGroup[]): HashGroup[][] {
+  const calls: HashGroup[][] = [[]];
+  let bytes = 0;
+  for (const group of groups) {
+    const perKey = group.maxKeyBytes ?? 0;
+    let start = 0;
+    for (let index = 0; index < group.keys.length; index++) {
+      if (bytes + perKey > MAX_SCRIPT_REPLY_BYTES && bytes > 0) {
+        if (index > start) calls[calls.length - 1]!.push({ ...group, keys: group.keys.slice(start, index) });
+        calls.push([]);
+        start = index;
+        bytes = 0;
+      }
+      bytes += perKey;
+    }
+    if (group.keys.length > start || group.keys.length === 0) calls[calls.length - 1]!.push({ ...group, keys: group.keys.slice(start) });
+  }
+  return calls;
 }
 
 /** The script's flat reply (one entry per key, groups in order) cut back into its groups. */

@@ -52,6 +52,7 @@ describe('codec', () => {
     ['float_vector', [1, NaN], 'array of finite numbers'],
     ['float_vector', '1,2', 'array of finite numbers'],
     ['string', 'x'.repeat(17), 'longer than its max_length of 16 characters (17)'],
+    ['float_vector', new Array(4_097).fill(1), 'expected at most 4096 numbers, got 4097'],
   ])('rejects %s %j (%s)', (type, value, reason) => {
     expect(() => encodeValue(feature(type), value)).toThrow(
       expect.objectContaining({ code: FeatureStoreErrorCode.InvalidRow, location: { field: 'f' } }),

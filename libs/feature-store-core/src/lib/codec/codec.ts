@@ -47,6 +47,25 @@ const SAFE_INT_TEXT = /^(?:0|-?[1-9]\d{0,14})$/;
 /** Decimals of at most 16 integer digits and no exponent, not a negative zero: always finite, and already JSON. */
 const PLAIN_DECIMAL_TEXT = /^(?:0|-?[1-9]\d{0,15})(?:\.\d{1,30})?$|^-0\.\d{0,29}[1-9]\d{0,29}$/;
 
+/** The longest vector a write stores (a declared dimension is at most this long too). */
+export const MAX_VECTOR_LENGTH = 4_096;
+
+/**
+ * The most bytes a stored value of the feature can take in a read's reply (JSON text, escapes
+ * included): what bounds the reply of one read call.
+ */
+export function maxValueBytes(feature: FeatureDefinition): number {
+  switch (feature.type) {
+    case 'string':
+      // Up to 6 bytes a UTF-16 unit (a control character escaped as \u00XX), and the quotes.
+      return (feature.maxLength ?? 0) * 6 + 2;
+    case 'float_vector':
+      return (feature.dimension ?? MAX_VECTOR_LENGTH) * 26 + 2;
+    default:
+      return 32;
+  }
+}
+
 /** The JSON text of a decoded value; undefined stays undefined (invalid). */
 const jsonOf = (value: FeatureValue | undefined): string | undefined => (value === undefined ? undefined : JSON.stringify(value));
 
@@ -161,6 +180,7 @@ const CODECS: Record<FeatureType, TypeCodec> = {
       if (feature.dimension !== null && value.length !== feature.dimension) {
         return new Rejection(`expected ${feature.dimension} numbers, got ${value.length}`);
       }
+      if (value.length > MAX_VECTOR_LENGTH) return new Rejection(`expected at most ${MAX_VECTOR_LENGTH} numbers, got ${value.length}`);
       return value.join(',');
     },
     decode: (raw) => {

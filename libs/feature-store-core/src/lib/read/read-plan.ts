@@ -1,3 +1,4 @@
+import { maxValueBytes } from '../codec/codec';
 import { FeatureStoreError, FeatureStoreErrorCode } from '../errors';
 import type {
   EntityDefinition,
@@ -21,6 +22,8 @@ export interface PlannedSpace {
   readonly featureCount: number;
   /** For each feature field, the index in `views` of its view. */
   readonly fieldViews: readonly number[];
+  /** The most bytes one key's reply can take (see `maxValueBytes`): what splits a large read. */
+  readonly maxKeyBytes: number;
 }
 
 /**
@@ -69,6 +72,7 @@ export class ReadPlan {
       fields: [...features.map((column) => column.feature.name), ...views.map((view) => view.eventTimeField)],
       featureCount: features.length,
       fieldViews: features.map((column) => views.indexOf(column.view)),
+      maxKeyBytes: features.reduce((sum, column) => sum + maxValueBytes(column.feature) + 1, views.length * 24 + 2),
     }));
     this.columnSpace = columns.map((column) => spaces.findIndex((planned) => planned.features.includes(column)));
     this.columnField = columns.map((column, index) => spaces[this.columnSpace[index]!]!.features.indexOf(column));

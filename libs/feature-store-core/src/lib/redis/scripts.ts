@@ -42,20 +42,22 @@ export function defineScripts(redis: RedisClient): void {
 export interface HashGroup {
   readonly keys: readonly string[];
   readonly fields: readonly string[];
+  /** The most bytes one key's values can take in a reply; unknown when absent. */
+  readonly maxKeyBytes?: number;
 }
 
 /**
- * Reads the groups' fields of their keys (see lua/read-hashes-n.lua): resolves with the JSON text
- * of one entry per key, groups in order.
+ * Queues one call of lua/read-hashes-n.lua reading the groups' fields of their keys, on a client
+ * or a pipeline; the call resolves with the JSON text of one entry per key, groups in order.
  */
-export function readHashes(redis: RedisClient, groups: readonly HashGroup[]): Promise<string> {
+export function readHashes<T>(target: { fsReadHashes(...args: [number, ...(string | number)[]]): T }, groups: readonly HashGroup[]): T {
   const keys: string[] = [];
   const args: (string | number)[] = [groups.length];
   for (const group of groups) {
     keys.push(...group.keys);
     args.push(group.keys.length, group.fields.length, ...group.fields);
   }
-  return redis.fsReadHashes(keys.length, ...keys, ...args);
+  return target.fsReadHashes(keys.length, ...keys, ...args);
 }
 
 /** Outcome of one row of `writeRows`. */

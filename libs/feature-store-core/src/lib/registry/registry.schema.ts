@@ -17,7 +17,7 @@ const featureSpec = z.union([
   featureType,
   z.strictObject({
     type: featureType,
-    dimension: z.number().int().positive().optional(),
+    dimension: z.number().int().positive().max(4_096).optional(),
     /** For strings: the longest value a write may store (UTF-16 code units). */
     max_length: z.number().int().positive().max(16_777_216).optional(),
     description: z.string().optional(),

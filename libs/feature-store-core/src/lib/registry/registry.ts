@@ -17,8 +17,11 @@ import type {
 /** Ids must be printable ASCII without white space; entities may narrow this with `id.pattern`. */
 const DEFAULT_ID_PATTERN = '^[\\x21-\\x7E]+$';
 const DEFAULT_ID_MAX_LENGTH = 128;
-/** The longest string feature value a write stores unless the feature declares `max_length`. */
-export const DEFAULT_STRING_MAX_LENGTH = 16_384;
+/**
+ * The longest string feature value a write stores unless the feature declares `max_length`: long
+ * enough for categories, names and codes, short enough that a batch read stays a small reply.
+ */
+export const DEFAULT_STRING_MAX_LENGTH = 1_024;
 const UNIT_MS = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 /** Joins the entity names of a composite key space ("driver+customer"); no entity name holds it. */
 const KEY_SPACE_JOINER = '+';

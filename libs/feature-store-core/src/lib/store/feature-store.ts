@@ -238,7 +238,7 @@ export class FeatureStore {
       keys[index] = this.keys.entityHash(space, id);
     }
     const plan = this.entityPlan(entity, features);
-    const read = this.backend.read([{ keys, fields: plan.spaces[0]!.fields }]);
+    const read = this.backend.read([{ keys, fields: plan.spaces[0]!.fields, maxKeyBytes: plan.spaces[0]!.maxKeyBytes }]);
     if (!indexedOnly) return read.then((replies) => new FeatureRows(plan, [keys], replies, this.clock()));
     const active = this.backend.isMember(members.map((member) => ({ set: this.keys.entityIndexOf(space, member), member })));
     return Promise.all([read, active]).then(([replies, isActive]) => {
@@ -252,7 +252,7 @@ export class FeatureStore {
     const keys = plan.spaces.map((planned) =>
       request.rows.map((row, index) => atRow(index, `rows[${index}]`, () => this.keys.entityHash(planned.space.name, keyId(planned.space, row)))),
     );
-    const groups = plan.spaces.map((planned, space) => ({ keys: keys[space]!, fields: planned.fields }));
+    const groups = plan.spaces.map((planned, space) => ({ keys: keys[space]!, fields: planned.fields, maxKeyBytes: planned.maxKeyBytes }));
     return this.backend.read(groups).then((replies) => new FeatureRows(plan, keys, replies, this.clock()));
   }
 
