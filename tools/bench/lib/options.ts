@@ -313,3 +313,29 @@ export function parseFaultsOptions(argv: readonly string[]): Parsed<{ readonly b
   const values = parseFlags({ 'no-build': { kind: 'switch' } } as const, argv, {});
   return values ? { help: false, build: !(values['no-build'] ?? false) } : { help: true };
 }
+
+export const HOSTILE_USAGE = 'usage: hostile.ts [--connections N (2000)] [--body-bytes N (524288)] [--stall S (20)] [--no-build]';
+
+export interface HostileOptions {
+  /** Connections that send part of a body and stall. */
+  readonly connections: number;
+  /** Bytes of the body each sends before stalling. */
+  readonly bodyBytes: number;
+  /** Seconds Redis is paused. */
+  readonly stallS: number;
+  readonly build: boolean;
+}
+
+export function parseHostileOptions(argv: readonly string[]): Parsed<HostileOptions> {
+  const values = parseFlags(
+    { connections: { kind: 'text' }, 'body-bytes': { kind: 'text' }, stall: { kind: 'text' }, 'no-build': { kind: 'switch' } } as const,
+    argv,
+    {},
+  );
+  if (!values) return { help: true };
+  const connections = Number(values.connections ?? '2000');
+  const bodyBytes = Number(values['body-bytes'] ?? '524288');
+  const stallS = Number(values.stall ?? '20');
+  if (![connections, bodyBytes, stallS].every((value) => Number.isSafeInteger(value) && value > 0)) throw new UsageError(HOSTILE_USAGE);
+  return { help: false, connections, bodyBytes, stallS, build: !(values['no-build'] ?? false) };
+}
