@@ -199,4 +199,12 @@ describe('read bodies: the text writers against JSON.stringify of the typed valu
       { numRuns: 300 },
     );
   });
+
+  it("writes timestamp features to Feast's read as epoch seconds, as Feast serves UNIX_TIMESTAMP values", () => {
+    const registry = Registry.fromObject({ entities: { user: {} }, views: { seen: { entity: 'user', features: { last_login: 'timestamp' } } } });
+    const plan = ReadPlan.forFeatures([registry.feature('seen:last_login')]);
+    const rows = new FeatureRows(plan, [['k0', 'k1']], [[[String(Date.UTC(2026, 0, 1, 0, 0, 1, 999)), '5'], [false, false]]], NOW);
+    const body = checked(FEAST_READ_BODY, write(FEAST_READ_BODY, { rows, entities: [['user_id', ['a', 'b']]], names: ['last_login'] }));
+    expect((body as { results: { values: unknown[] }[] }).results[1]!.values).toEqual([Date.UTC(2026, 0, 1, 0, 0, 1) / 1_000, null]);
+  });
 });

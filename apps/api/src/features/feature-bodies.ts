@@ -201,7 +201,8 @@ function feastTime(ms: number | null): string {
 
 /**
  * POST /get-online-features: column-oriented, as Feast's feature server answers. `results[i]` is
- * `metadata.feature_names[i]`; `values[j]` is entity row j; the join keys come first.
+ * `metadata.feature_names[i]`; `values[j]` is entity row j; the join keys come first; timestamp
+ * features are epoch seconds, as Feast serves them.
  */
 export const FEAST_READ_BODY = writtenBody<FeastReadBody>(
   {
@@ -231,13 +232,16 @@ export const FEAST_READ_BODY = writtenBody<FeastReadBody>(
       return `{"values":${JSON.stringify(values)},"statuses":[${statuses}],"event_timestamps":[${times}]}`;
     });
     for (let column = 0; column < names.length; column++) {
+      // Feast's UNIX_TIMESTAMP values are epoch seconds; this store's timestamps are ISO-8601 text.
+      const epochSeconds = rows.plan.columns[column]!.feature.type === 'timestamp';
       let values = '';
       let statuses = '';
       let times = '';
       for (let row = 0; row < count; row++) {
         const comma = row === 0 ? '' : ',';
         const status = rows.status(row, column);
-        values += comma + rows.json(row, column);
+        const json = rows.json(row, column);
+        values += comma + (epochSeconds && status === 'PRESENT' ? String(Math.floor(Date.parse(JSON.parse(json) as string) / 1_000)) : json);
         statuses += `${comma}"${status}"`;
         times += comma + (status === 'NOT_FOUND' ? ZERO_TIME : feastTime(rows.columnEventTime(row, column)));
       }
