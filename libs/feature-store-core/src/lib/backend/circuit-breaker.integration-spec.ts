@@ -63,7 +63,7 @@ describe('CircuitBreaker against a stalled Redis', () => {
   }
 
   it('fails at once while Redis stalls, leaves it no backlog, and serves again once it answers', async () => {
-    const store = new FeatureStore(client, { registry, circuitBreaker: { probeIntervalMs: 100, onChange: (open) => changes.push(open) } });
+    const store = new FeatureStore(client, { registry, circuitBreaker: { failureSpanMs: 100, probeIntervalMs: 100, onChange: (open) => changes.push(open) } });
     await store.write('v', [{ id: 'u1', eventTime: 1, features: { n: 1 } }]);
     const before = await processed(admin);
     process.kill(server.process.pid!, 'SIGSTOP');
@@ -90,5 +90,57 @@ describe('CircuitBreaker against a stalled Redis', () => {
     await eventually('the store to serve again', 5_000, () => store.get('user', 'u1').then(() => true, () => false), 20);
     expect(failed).toBeGreaterThan(150);
     expect((await processed(admin)) - before).toBeGreaterThan(failed);
+  });
+});
+
+/**
+ * A process starved of CPU (a busy event loop, a saturated machine) runs its due timers before it
+ * reads the replies waiting in its socket: every call in flight times out at once although Redis
+ * answered. That burst is not a silent Redis, and must not open the circuit (which would drop the
+ * connection and fail the calls after it too).
+ */
+describe('CircuitBreaker in a process starved of CPU', () => {
+  let server: SpawnedRedis;
+  let client: RedisClient;
+
+  beforeEach(async () => {
+    server = await spawnRedisServer();
+    client = createRedisClient(server.url, { commandTimeoutMs: 100, failFastWhenDisconnected: true });
+    client.on('error', () => undefined);
+    await new Promise((resolve) => client.once('ready', resolve));
+  });
+
+  afterEach(async () => {
+    client.disconnect();
+    await server.stop();
+  });
+
+  /** 50 reads sent, then the event loop kept busy for 300 ms: resolves with how many failed. */
+  async function starvedBurst(store: FeatureStore): Promise<number> {
+    const reads = Array.from({ length: 50 }, (_, index) => store.get('user', `u${index}`).then(() => false, () => true));
+    await new Promise<void>((resolve) =>
+      setImmediate(() => {
+        const until = Date.now() + 300;
+        while (Date.now() < until); // the starved event loop
+        resolve();
+      }),
+    );
+    return (await Promise.all(reads)).filter(Boolean).length;
+  }
+
+  it('a burst of timeouts with Redis answering leaves the circuit closed', async () => {
+    const changes: boolean[] = [];
+    const store = new FeatureStore(client, { registry, circuitBreaker: { onChange: (open) => changes.push(open) } });
+    expect(await starvedBurst(store)).toBeGreaterThanOrEqual(5);
+    await expect(store.get('user', 'u1')).resolves.toBeDefined();
+    expect(changes).toEqual([]);
+  });
+
+  it('without the span, the same burst opens it (what failureSpanMs prevents)', async () => {
+    const changes: boolean[] = [];
+    const store = new FeatureStore(client, { registry, circuitBreaker: { failureSpanMs: 0, onChange: (open) => changes.push(open) } });
+    expect(await starvedBurst(store)).toBeGreaterThanOrEqual(5);
+    expect(changes).toEqual([true]);
+    await expect(store.get('user', 'u1')).rejects.toMatchObject({ code: FeatureStoreErrorCode.RedisError });
   });
 });

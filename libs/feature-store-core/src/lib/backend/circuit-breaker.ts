@@ -8,6 +8,13 @@ import type { Backend, BackendWrite, RawValues, SetMember } from './backend';
 export interface CircuitBreakerOptions {
   /** Consecutive calls failing with a Redis error (a timeout, a dropped connection) that open the circuit. Default 5. */
   readonly failures?: number;
+  /**
+   * How long, at least, the failures in a row must span, in ms, with no call answered between
+   * them. Default 250. A process starved of CPU runs its due timers before it reads the replies
+   * waiting in its socket, so every call in flight times out at once although Redis answered:
+   * such a burst is not a silent Redis, and the calls made after it are answered.
+   */
+  readonly failureSpanMs?: number;
   /** While open, a probe (PING) every this many ms; the first answered closes the circuit. Default 250. */
   readonly probeIntervalMs?: number;
   /** Told when the circuit opens (with the error that opened it) and closes (null): for logs and metrics. */
@@ -18,7 +25,8 @@ export interface CircuitBreakerOptions {
  * A backend that stops sending to a Redis that does not answer. A client's commands that time out
  * stay queued in it (and in its socket) until Redis answers, so a stalled Redis (a paused
  * process, a network black hole) makes memory grow with every request and leaves Redis a backlog
- * to run when it wakes. After `failures` consecutive Redis errors the circuit opens: the
+ * to run when it wakes. After `failures` consecutive Redis errors spanning `failureSpanMs` at
+ * least, with no call answered in between, the circuit opens: the
  * connection is dropped and made again, which discards the backlog, and every call fails at once
  * (REDIS_ERROR) without sending anything, so memory stays flat however long the stall. Meanwhile
  * one PING at a time probes Redis; the first answer closes the circuit.
@@ -26,9 +34,12 @@ export interface CircuitBreakerOptions {
 export class CircuitBreaker implements Backend {
   readonly keys: KeySchema;
   private failures = 0;
+  /** When the first of the failures in a row happened (ms since the epoch). */
+  private failingSince = 0;
   private open: FeatureStoreError | null = null;
   private probe: NodeJS.Timeout | null = null;
   private readonly threshold: number;
+  private readonly failureSpanMs: number;
   private readonly probeIntervalMs: number;
 
   constructor(
@@ -38,6 +49,7 @@ export class CircuitBreaker implements Backend {
   ) {
     this.keys = inner.keys;
     this.threshold = options.failures ?? 5;
+    this.failureSpanMs = options.failureSpanMs ?? 250;
     this.probeIntervalMs = options.probeIntervalMs ?? 250;
   }
 
@@ -88,8 +100,10 @@ export class CircuitBreaker implements Backend {
   }
 
   private failed(error: FeatureStoreError): void {
+    const now = Date.now();
+    if (this.failures === 0) this.failingSince = now;
     this.failures += 1;
-    if (this.open || this.failures < this.threshold) return;
+    if (this.open || this.failures < this.threshold || now - this.failingSince < this.failureSpanMs) return;
     this.open = toRedisError(new Error(`circuit open after ${this.failures} failed calls (${error.message}); probing`));
     this.dropBacklog();
     this.options.onChange?.(true, error);
