@@ -1,4 +1,5 @@
 import { readFileSync, readdirSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
 
@@ -39,9 +40,10 @@ function importsOf(file: string): string[] {
 }
 
 describe('k6 scripts', () => {
-  it('finds the four entry scripts', () => {
+  it('finds the five entry scripts', () => {
     expect(entryScripts.map((file) => relative(K6_DIR, file)).sort()).toEqual([
       'batch-read.ts',
+      'feast-read.ts',
       'mixed.ts',
       'push.ts',
       'single-read.ts',
@@ -98,12 +100,29 @@ describe('k6 scripts', () => {
 });
 
 describe('scenarios.json for the local harness (tools/bench)', () => {
-  it.each(scenarioNames)('%s: the harness sends only single and batch reads', (name) => {
+  it.each(scenarioNames)('%s: the harness sends only reads (single, batch, Feast-style)', (name) => {
     const spec = scenarioFile.scenarios[name];
     if ((spec.harness ?? []).length === 0) return;
     expect(spec.mix).toBeUndefined();
-    expect(['single', 'batch']).toContain(spec.request.route);
+    expect(['single', 'batch', 'feast']).toContain(spec.request.route);
     expect(spec.harness.every((tool: string) => ['autocannon', 'wrk', 'paced'].includes(tool))).toBe(true);
     if (spec.harness.includes('paced')) expect(spec.load.rate).toBeGreaterThan(0);
+  });
+});
+
+describe('k6/registry.yaml, the registry of the load scenarios', () => {
+  it("repeats the default registry's user entity and view exactly, and adds the items the Feast-style scenario reads", () => {
+    const scenarios = parseYaml(readFileSync(join(K6_DIR, 'registry.yaml'), 'utf8'));
+    const defaults = parseYaml(readFileSync(join(K6_DIR, '../registry/features.yaml'), 'utf8'));
+    expect(scenarios.entities.user).toEqual(defaults.entities.user);
+    expect(scenarios.views.user_features).toEqual(defaults.views.user_features);
+    const feast = scenarioFile.scenarios.feast100_c50.request;
+    const views = new Set(feast.features.map((reference: string) => reference.split(':')[0]));
+    expect([...views].every((view) => view in scenarios.views)).toBe(true);
+    expect(new Set([...views].map((view) => scenarios.views[view as string].entity)).size).toBe(2);
+  });
+
+  it('numbers items like users: the seeders seed as many of each, wrk formats both alike', () => {
+    expect(scenarioFile.itemSpace).toEqual({ ...scenarioFile.idSpace, prefix: 'item' });
   });
 });

@@ -16,7 +16,8 @@ export interface IdSpace {
 export type RequestSpec =
   | { readonly route: 'single' }
   | { readonly route: 'batch'; readonly batchSize: number }
-  | { readonly route: 'push'; readonly view: string; readonly rows: number };
+  | { readonly route: 'push'; readonly view: string; readonly rows: number }
+  | { readonly route: 'feast'; readonly rows: number; readonly features: readonly string[] };
 
 export interface Target {
   /** The 99th percentile of request durations stays at or below this. */
@@ -50,6 +51,8 @@ export interface Profile {
 
 export interface ScenarioFile {
   readonly idSpace: IdSpace;
+  /** The items of the Feast-style scenario (k6/registry.yaml). */
+  readonly itemSpace: IdSpace;
   readonly maxErrorRate: number;
   readonly profiles: Readonly<Record<string, Profile>>;
   readonly routes: Readonly<Record<string, { readonly method: string; readonly path: string; readonly apiKeyHeader?: string }>>;
@@ -199,6 +202,27 @@ export function send(file: ScenarioFile, request: RequestSpec, settings: Setting
         'batch: one entry per id': (r) => {
           const body = r.json();
           return Array.isArray(body) && body.length === ids.length;
+        },
+      });
+      return response;
+    }
+    case 'feast': {
+      const body = {
+        entities: {
+          user_id: Array.from({ length: request.rows }, () => randomId(file.idSpace)),
+          item_id: Array.from({ length: request.rows }, () => randomId(file.itemSpace)),
+        },
+        features: request.features,
+      };
+      const response = http.post(url, JSON.stringify(body), {
+        headers: { 'content-type': 'application/json' },
+        tags: { ...tags, name: 'POST /get-online-features' },
+      });
+      check(response, {
+        'feast: 200': (r) => r.status === 200,
+        'feast: one column per join key and feature': (r) => {
+          const results = (r.json() as { results?: unknown[] } | null)?.results;
+          return Array.isArray(results) && results.length === 2 + request.features.length;
         },
       });
       return response;

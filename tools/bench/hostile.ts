@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { HOSTILE_USAGE, parseHostileOptions } from './lib/options';
 import { build } from './lib/prepare';
-import { installCleanup, stopAll, waitUntil } from './lib/processes';
+import { type ProcessHandle, installCleanup, stopAll, waitUntil } from './lib/processes';
 import { startRedis } from './lib/redis';
 import { startApi } from './lib/servers';
 
@@ -117,6 +117,11 @@ async function stalledRedis(port: number, pid: number, redisPid: number, stallS:
   );
 }
 
+function pidOf({ label, child }: ProcessHandle): number {
+  if (child.pid === undefined) throw new Error(`${label} did not start`);
+  return child.pid;
+}
+
 async function main(): Promise<void> {
   const options = parseHostileOptions(process.argv.slice(2));
   if (options.help) {
@@ -134,9 +139,10 @@ async function main(): Promise<void> {
     await client.sadd('all_users', 'user00001');
     client.disconnect();
     await fetch(`${api.url}/health/ready`);
-    log(`API on ${api.url} (pid ${api.handle.child.pid}), Redis on ${redis.url}`);
-    await slowBodies(port, api.handle.child.pid!, options.connections, options.bodyBytes);
-    await stalledRedis(port, api.handle.child.pid!, redis.handle.child.pid!, options.stallS);
+    const apiPid = pidOf(api.handle);
+    log(`API on ${api.url} (pid ${apiPid}), Redis on ${redis.url}`);
+    await slowBodies(port, apiPid, options.connections, options.bodyBytes);
+    await stalledRedis(port, apiPid, pidOf(redis.handle), options.stallS);
   } catch (error) {
     console.error(`[hostile] ${(error as Error).message}`);
     process.exitCode = 1;

@@ -22,8 +22,17 @@ const log = (message: string) => console.error(`[bench] ${message}`);
 async function sameAnswers(file: ScenarioFile, api: Server, reference: Server): Promise<string[]> {
   const single = requestFactory(file, { route: 'single' });
   const batch = requestFactory(file, { route: 'batch', batchSize: 10 });
+  const feastSpec = Object.values(file.scenarios).find(({ request }) => request?.route === 'feast')?.request;
+  const feast = feastSpec ? [requestFactory(file, feastSpec)()] : [];
   const unknown = { method: 'GET', path: `/features/${file.idSpace.prefix}-unknown` };
-  const differences = await compareResponses(api, reference, [...Array.from({ length: 20 }, single), batch(), unknown]);
+  const unknownRows = {
+    method: 'POST',
+    path: '/get-online-features',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ entities: { user_id: ['user-unknown', 'user00001'], item_id: ['item00001', 'item-unknown'] }, features: ['user_features:age', 'item_features:price'] }),
+  };
+  const samples = [...Array.from({ length: 20 }, single), batch(), unknown, ...feast, unknownRows];
+  const differences = await compareResponses(api, reference, samples);
   return differences.map((difference) => `responses differ: ${difference}`);
 }
 
@@ -45,7 +54,7 @@ async function main(): Promise<void> {
   if (!existsSync(API_MAIN)) throw new Error(`${API_MAIN} is missing: build the API (nx run api:build) or drop --no-build`);
 
   const redis = await startRedis();
-  log(`redis-server on ${redis.url}; seeding ${file.idSpace.count} users`);
+  log(`redis-server on ${redis.url}; seeding ${file.idSpace.count} users and as many items`);
   const seedStart = Date.now();
   const seededBy = await seed(redis.url, file.idSpace.count, log);
   const seedSeconds = ((Date.now() - seedStart) / 1000).toFixed(1);

@@ -70,7 +70,7 @@ export function load(file: ScenarioFile, { scenario, tool }: Pick<BenchCase, 'sc
     case 'autocannon':
       return runAutocannon({ url, nextRequest, connections, durationS });
     case 'wrk':
-      return runWrk({ url, request: scenario.request, idSpace: file.idSpace, connections, durationS, threads: wrkThreads });
+      return runWrk({ url, request: scenario.request, idSpace: file.idSpace, itemSpace: file.itemSpace, connections, durationS, threads: wrkThreads });
     case 'paced':
       if (rate === undefined) throw new Error('the paced tool runs fixed-rate scenarios only (load.rate)');
       return runPaced({ url, nextRequest, rate, connections, durationS });

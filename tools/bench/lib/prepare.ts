@@ -1,15 +1,20 @@
 // Builds what the bench runs and seeds its Redis: the ingestor's `seed` command when the ingestor
-// is built, otherwise seed-users.ts (same layout).
+// is built, otherwise seed.ts (same layout): the users and items of the scenarios' registry.
 import { existsSync } from 'node:fs';
 import { Redis } from 'ioredis';
-import { seedUsers } from '../seed-users';
+import { seedIds } from '../seed';
+import { SCENARIOS_REGISTRY } from './scenarios';
 import { startProcess } from './processes';
 
 const NX = 'node_modules/.bin/nx';
 const INGESTOR_PROJECT = 'apps/ingestor/project.json';
 const INGESTOR_MAIN = 'dist/apps/ingestor/apps/ingestor/src/main.js';
 const NX_ENV = { NX_NO_CLOUD: 'true', NX_DAEMON: 'false', NX_TUI: 'false' };
-const SEED_FIELDS = ['age', 'gender', 'purchase_count_30d', 'avg_session_duration_min', 'preferred_category', '_t'];
+/** The entities of the scenarios' registry, and the fields each seeded hash holds. */
+const SEED_FIELDS: Readonly<Record<string, readonly string[]>> = {
+  user: ['age', 'gender', 'purchase_count_30d', 'avg_session_duration_min', 'preferred_category', '_t'],
+  item: ['price', 'popularity', '_t'],
+};
 
 export type Log = (message: string) => void;
 
@@ -43,40 +48,42 @@ export async function build(log: Log): Promise<void> {
 
 async function seedWithIngestor(redisUrl: string, count: number): Promise<void> {
   const handle = await startProcess('ingestor', process.execPath, [INGESTOR_MAIN, 'seed'], {
-    env: { REDIS_URL: redisUrl, INGEST_SEED_COUNT: String(count), REGISTRY_PATH: 'registry/features.yaml', KEY_NAMESPACE: undefined },
+    env: { REDIS_URL: redisUrl, INGEST_SEED_COUNT: String(count), REGISTRY_PATH: SCENARIOS_REGISTRY, KEY_NAMESPACE: undefined },
     quiet: true,
   });
   const { code } = await handle.exited;
   if (code !== 0) throw new Error(`ingestor seed exited with ${code}:\n${handle.output()}`);
 }
 
-/** Checks the seed layout: `count` ids in all_users, and the first user's hash has every field. */
+/** Checks the seed layout: `count` ids in each entity's index, and each first id's hash has every field. */
 async function verifySeed(redisUrl: string, count: number): Promise<void> {
   const redis = new Redis(redisUrl, { lazyConnect: true });
   await redis.connect();
   try {
-    const [ids, fields] = await Promise.all([redis.scard('all_users'), redis.hkeys('user:user00000:features')]);
-    const missing = SEED_FIELDS.filter((field) => !fields.includes(field));
-    if (ids !== count || missing.length > 0) {
-      throw new Error(`seed check: all_users holds ${ids} ids (expected ${count}); user00000 lacks [${missing.join(', ')}]`);
+    for (const [entity, expected] of Object.entries(SEED_FIELDS)) {
+      const [ids, fields] = await Promise.all([redis.scard(`all_${entity}s`), redis.hkeys(`${entity}:${entity}00000:features`)]);
+      const missing = expected.filter((field) => !fields.includes(field));
+      if (ids !== count || missing.length > 0) {
+        throw new Error(`seed check: all_${entity}s holds ${ids} ids (expected ${count}); ${entity}00000 lacks [${missing.join(', ')}]`);
+      }
     }
   } finally {
     redis.disconnect();
   }
 }
 
-/** @returns how the data was seeded: "ingestor" or "seed-users.ts" */
+/** Seeds `count` users and as many items. @returns how: "ingestor" or "seed.ts" */
 export async function seed(redisUrl: string, count: number, log: Log): Promise<string> {
-  let how = 'seed-users.ts';
+  let how = 'seed.ts';
   if (existsSync(INGESTOR_MAIN)) {
     try {
       await seedWithIngestor(redisUrl, count);
       how = 'ingestor';
     } catch (error) {
-      log(`ingestor seed failed, falling back to seed-users.ts: ${(error as Error).message.split('\n')[0]}`);
+      log(`ingestor seed failed, falling back to seed.ts: ${(error as Error).message.split('\n')[0]}`);
     }
   }
-  if (how !== 'ingestor') await seedUsers(redisUrl, count);
+  if (how !== 'ingestor') await seedIds(redisUrl, count);
   await verifySeed(redisUrl, count);
   return how;
 }

@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const SCENARIOS_PATH = join(__dirname, '../../../k6/scenarios.json');
+/** The registry the scenarios read (the default registry plus items), relative to the workspace root. */
+export const SCENARIOS_REGISTRY = 'k6/registry.yaml';
 
 /** The local load tools, in the order the harness runs them. */
 export const LOAD_TOOLS = ['autocannon', 'wrk', 'paced'] as const;
@@ -15,10 +17,13 @@ export interface IdSpace {
   readonly count: number;
 }
 
-/** A scenario's request block; the harness sends the "single" and "batch" routes only. */
+/** A scenario's request block; the harness sends the read routes: "single", "batch" and "feast". */
 export interface RequestSpec {
   readonly route: string;
   readonly batchSize?: number;
+  /** "feast": entity rows per request (a user and an item each), and the features read. */
+  readonly rows?: number;
+  readonly features?: readonly string[];
 }
 
 export interface Target {
@@ -47,6 +52,8 @@ export interface Profile {
 
 export interface ScenarioFile {
   readonly idSpace: IdSpace;
+  /** The items of the Feast-style scenario (k6/registry.yaml). */
+  readonly itemSpace: IdSpace;
   readonly profiles: Readonly<Record<string, Profile>>;
   readonly routes: Readonly<Record<string, { readonly method: string; readonly path: string }>>;
   readonly scenarios: Readonly<Record<string, Scenario>>;
@@ -87,6 +94,15 @@ export function requestFactory(file: ScenarioFile, request: RequestSpec): () => 
       return () => {
         const userIds = Array.from({ length: request.batchSize ?? 0 }, nextId);
         return { method: route.method, path: route.path, headers, body: JSON.stringify({ user_ids: userIds }) };
+      };
+    }
+    case 'feast': {
+      const headers = { 'content-type': 'application/json' };
+      const nextItem = idGenerator(file.itemSpace);
+      const rows = request.rows ?? 0;
+      return () => {
+        const entities = { user_id: Array.from({ length: rows }, nextId), item_id: Array.from({ length: rows }, nextItem) };
+        return { method: route.method, path: route.path, headers, body: JSON.stringify({ entities, features: request.features }) };
       };
     }
     default:

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import ts from 'typescript';
 import { type ProcessHandle, TS_NODE_ARGS, freePort, startProcess, waitUntil } from './processes';
-import type { BenchRequest } from './scenarios';
+import { type BenchRequest, SCENARIOS_REGISTRY } from './scenarios';
 
 const ROOT = join(__dirname, '../../..');
 export const API_MAIN = 'dist/apps/api/apps/api/src/main.js';
@@ -87,7 +87,7 @@ export interface ApiOptions {
 export function startApi(redisUrl: string, { batchMaxIds, workers = 1, profileDir, env: extra = {}, main = API_MAIN }: ApiOptions = {}): Promise<Server> {
   // The seed layout has no namespace, whatever the caller's environment says.
   const env = {
-    REGISTRY_PATH: 'registry/features.yaml',
+    REGISTRY_PATH: SCENARIOS_REGISTRY,
     KEY_NAMESPACE: undefined,
     API_WORKERS: String(workers),
     ...(batchMaxIds ? { BATCH_MAX_IDS: String(batchMaxIds) } : {}),

@@ -32,12 +32,13 @@ export interface WrkLoad {
   readonly url: string;
   readonly request: RequestSpec;
   readonly idSpace: IdSpace;
+  readonly itemSpace: IdSpace;
   readonly connections: number;
   readonly durationS: number;
   readonly threads?: number;
 }
 
-export async function runWrk({ url, request, idSpace, connections, durationS, threads = 1 }: WrkLoad): Promise<LoadResult> {
+export async function runWrk({ url, request, idSpace, itemSpace, connections, durationS, threads = 1 }: WrkLoad): Promise<LoadResult> {
   const args = [
     `-t${Math.min(threads, connections)}`,
     `-c${connections}`,
@@ -49,10 +50,12 @@ export async function runWrk({ url, request, idSpace, connections, durationS, th
     url,
     '--',
     request.route,
-    String(request.batchSize ?? 1),
+    String(request.batchSize ?? request.rows ?? 1),
     idSpace.prefix,
     String(idSpace.digits),
     String(idSpace.count),
+    itemSpace.prefix,
+    JSON.stringify(request.features ?? []),
   ];
   const handle = await startProcess('wrk', WRK, args, { quiet: true });
   const { code } = await handle.exited;
