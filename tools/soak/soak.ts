@@ -4,14 +4,14 @@
 // the last window within 1.5x (+1 ms) of the first, and resident memory flat (last window within
 // 10% of the first). A script, not a test: it reports, it does not fail the build.
 import { readFileSync } from 'node:fs';
-import { runAutocannon } from './lib/load/autocannon';
-import { runPaced } from './lib/load/paced';
-import { SOAK_USAGE, SOAK_WINDOW_S, type SoakOptions, UsageError, parseSoakOptions } from './lib/options';
-import { build, seed } from './lib/prepare';
-import { installCleanup, stopAll } from './lib/processes';
-import { startRedis } from './lib/redis';
-import { loadScenarioFile, requestFactory } from './lib/scenarios';
-import { startApi } from './lib/servers';
+import { runAutocannon } from '../bench/lib/load/autocannon';
+import { runPaced } from '../bench/lib/load/paced';
+import { SOAK_USAGE, SOAK_WINDOW_S, type SoakOptions, UsageError, parseSoakOptions } from '../bench/lib/options';
+import { build, seed } from '../bench/lib/prepare';
+import { installCleanup, stopAll } from '../bench/lib/processes';
+import { startRedis } from '../bench/lib/redis';
+import { loadScenarioFile, requestFactory } from '../bench/lib/scenarios';
+import { startApi } from '../bench/lib/servers';
 
 const CONNECTIONS = 50;
 

@@ -3,12 +3,12 @@
 //   2. Redis restarted on the same port: time until the API serves again (no API restart);
 //   3. Redis blocked (DEBUG SLEEP 2): latency of a request meanwhile (503 after the command timeout).
 import { Redis } from 'ioredis';
-import { FAULTS_USAGE, parseFaultsOptions } from './lib/options';
-import { build } from './lib/prepare';
-import { installCleanup, portOpen, startProcess, stopAll, waitUntil } from './lib/processes';
-import { startRedis } from './lib/redis';
-import { startApi } from './lib/servers';
-import { LatencyRecorder } from './lib/stats';
+import { FAULTS_USAGE, parseFaultsOptions } from '../bench/lib/options';
+import { build } from '../bench/lib/prepare';
+import { installCleanup, portOpen, startProcess, stopAll, waitUntil } from '../bench/lib/processes';
+import { startRedis } from '../bench/lib/redis';
+import { startApi } from '../bench/lib/servers';
+import { LatencyRecorder } from '../bench/lib/stats';
 
 const log = (message: string) => console.log(`[faults] ${message}`);
 const ms = (value: number | null, digits: number) => value?.toFixed(digits);

@@ -8,11 +8,11 @@
 import { Redis } from 'ioredis';
 import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { HOSTILE_USAGE, parseHostileOptions } from './lib/options';
-import { build } from './lib/prepare';
-import { type ProcessHandle, installCleanup, stopAll, waitUntil } from './lib/processes';
-import { startRedis } from './lib/redis';
-import { startApi } from './lib/servers';
+import { HOSTILE_USAGE, parseHostileOptions } from '../bench/lib/options';
+import { build } from '../bench/lib/prepare';
+import { type ProcessHandle, installCleanup, stopAll, waitUntil } from '../bench/lib/processes';
+import { startRedis } from '../bench/lib/redis';
+import { startApi } from '../bench/lib/servers';
 
 const log = (message: string) => console.log(`[hostile] ${message}`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
