@@ -26,8 +26,9 @@ export default [
             { sourceTag: 'scope:core', onlyDependOnLibsWithTags: ['scope:core', 'type:test-util'] },
             { sourceTag: 'scope:config', onlyDependOnLibsWithTags: [], bannedExternalImports: ['ioredis'] },
             // Tools (start script, checks, benchmarks) use test helpers, and the core library where
-            // they seed or measure through it (the benches); nothing else of the workspace.
-            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:test-util', 'scope:core', 'scope:config'] },
+            // they seed or measure through it (the benches); the measuring tools share the bench's
+            // library; nothing else of the workspace.
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:test-util', 'scope:core', 'scope:config', 'scope:bench'] },
             { sourceTag: 'scope:nest', onlyDependOnLibsWithTags: ['scope:core', 'scope:config'], bannedExternalImports: ['ioredis'] },
           ],
         },

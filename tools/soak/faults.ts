@@ -3,12 +3,7 @@
 //   2. Redis restarted on the same port: time until the API serves again (no API restart);
 //   3. Redis blocked (DEBUG SLEEP 2): latency of a request meanwhile (503 after the command timeout).
 import { Redis } from 'ioredis';
-import { FAULTS_USAGE, parseFaultsOptions } from '../bench/lib/options';
-import { build } from '../bench/lib/prepare';
-import { installCleanup, portOpen, startProcess, stopAll, waitUntil } from '../bench/lib/processes';
-import { startRedis } from '../bench/lib/redis';
-import { startApi } from '../bench/lib/servers';
-import { LatencyRecorder } from '../bench/lib/stats';
+import { build, FAULTS_USAGE, LatencyRecorder, parseFaultsOptions, portOpen, runWithCleanup, startApi, startProcess, startRedis, waitUntil } from '@feature-store/bench';
 
 const log = (message: string) => console.log(`[faults] ${message}`);
 const ms = (value: number | null, digits: number) => value?.toFixed(digits);
@@ -75,15 +70,7 @@ async function main(): Promise<void> {
     console.log(FAULTS_USAGE);
     return;
   }
-  installCleanup();
-  try {
-    await faults(options.build);
-  } catch (error) {
-    console.error(`[faults] ${(error as Error).message}`);
-    process.exitCode = 1;
-  } finally {
-    await stopAll();
-  }
+  await runWithCleanup('faults', () => faults(options.build));
 }
 
 void main();

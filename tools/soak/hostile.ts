@@ -8,11 +8,7 @@
 import { Redis } from 'ioredis';
 import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { HOSTILE_USAGE, parseHostileOptions } from '../bench/lib/options';
-import { build } from '../bench/lib/prepare';
-import { type ProcessHandle, installCleanup, stopAll, waitUntil } from '../bench/lib/processes';
-import { startRedis } from '../bench/lib/redis';
-import { startApi } from '../bench/lib/servers';
+import { build, HOSTILE_USAGE, parseHostileOptions, type ProcessHandle, runWithCleanup, startApi, startRedis, waitUntil } from '@feature-store/bench';
 
 const log = (message: string) => console.log(`[hostile] ${message}`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -128,8 +124,7 @@ async function main(): Promise<void> {
     console.log(HOSTILE_USAGE);
     return;
   }
-  installCleanup();
-  try {
+  await runWithCleanup('hostile', async () => {
     if (options.build) await build(log);
     const redis = await startRedis();
     const api = await startApi(redis.url, { env: { LOG_LEVEL: 'error' } });
@@ -143,12 +138,7 @@ async function main(): Promise<void> {
     log(`API on ${api.url} (pid ${apiPid}), Redis on ${redis.url}`);
     await slowBodies(port, apiPid, options.connections, options.bodyBytes);
     await stalledRedis(port, apiPid, pidOf(redis.handle), options.stallS);
-  } catch (error) {
-    console.error(`[hostile] ${(error as Error).message}`);
-    process.exitCode = 1;
-  } finally {
-    await stopAll();
-  }
+  });
 }
 
 void main();

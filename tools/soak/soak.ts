@@ -4,14 +4,7 @@
 // the last window within 1.5x (+1 ms) of the first, and resident memory flat (last window within
 // 10% of the first). A script, not a test: it reports, it does not fail the build.
 import { readFileSync } from 'node:fs';
-import { runAutocannon } from '../bench/lib/load/autocannon';
-import { runPaced } from '../bench/lib/load/paced';
-import { SOAK_USAGE, SOAK_WINDOW_S, type SoakOptions, UsageError, parseSoakOptions } from '../bench/lib/options';
-import { build, seed } from '../bench/lib/prepare';
-import { installCleanup, stopAll } from '../bench/lib/processes';
-import { startRedis } from '../bench/lib/redis';
-import { loadScenarioFile, requestFactory } from '../bench/lib/scenarios';
-import { startApi } from '../bench/lib/servers';
+import { build, loadScenarioFile, parseSoakOptions, requestFactory, runAutocannon, runPaced, runWithCleanup, seed, SOAK_USAGE, SOAK_WINDOW_S, type SoakOptions, startApi, startRedis, UsageError } from '@feature-store/bench';
 
 const CONNECTIONS = 50;
 
@@ -94,15 +87,7 @@ async function soak({ durationS, load, route, build: building }: SoakOptions): P
 async function main(): Promise<void> {
   const parsed = options();
   if (typeof parsed === 'number') process.exit(parsed);
-  installCleanup();
-  try {
-    await soak(parsed);
-  } catch (error) {
-    console.error(`[soak] ${(error as Error).message}`);
-    process.exitCode = 1;
-  } finally {
-    await stopAll();
-  }
+  await runWithCleanup('soak', () => soak(parsed));
 }
 
 void main();

@@ -125,6 +125,22 @@ export function installCleanup(): void {
   });
 }
 
+/**
+ * Runs a script's `work` with the cleanup above installed, and stops every child process when it
+ * ends or fails; a failure is printed as `[label] message` and sets exit code 1.
+ */
+export async function runWithCleanup(label: string, work: () => Promise<void>): Promise<void> {
+  installCleanup();
+  try {
+    await work();
+  } catch (error) {
+    console.error(`[${label}] ${(error as Error).message}`);
+    process.exitCode = 1;
+  } finally {
+    await stopAll();
+  }
+}
+
 /** Asks the OS for a port that is free now. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
