@@ -37,8 +37,7 @@ export type Transport = (call: HttpCall, options: CallOptions | undefined) => Pr
  * One `x-request-id` per call, the same on every retry, so that the API's logs tie them together.
  */
 export function httpTransport({ baseUrl, apiKey, timeoutMs: defaultTimeoutMs, retry }: TransportOptions): Transport {
-  const baseHeaders: Record<string, string> = { accept: 'application/json' };
-  if (apiKey !== undefined) baseHeaders['x-api-key'] = apiKey;
+  const key: Record<string, string> = apiKey === undefined ? {} : { 'x-api-key': apiKey };
 
   return async (call, options = {}) => {
     const { signal } = options;
@@ -46,8 +45,9 @@ export function httpTransport({ baseUrl, apiKey, timeoutMs: defaultTimeoutMs, re
     const requestId = randomUUID();
     const timeoutMs = options.timeoutMs ?? defaultTimeoutMs;
     const deadline = performance.now() + timeoutMs;
-    const headers = { ...baseHeaders, 'x-request-id': requestId, ...(call.body === undefined ? {} : { 'content-type': 'application/json' }) };
     const body = call.body === undefined ? undefined : JSON.stringify(call.body);
+    const headers: Record<string, string> =
+      body === undefined ? { ...key, 'x-request-id': requestId } : { ...key, 'x-request-id': requestId, 'content-type': 'application/json' };
     const url = baseUrl + call.path;
 
     // One controller for the whole call: the deadline and the caller's signal both end it.
@@ -77,9 +77,8 @@ export function httpTransport({ baseUrl, apiKey, timeoutMs: defaultTimeoutMs, re
           await wait(delay, controller.signal, aborted);
           continue;
         }
-        const answerId = response.headers.get('x-request-id') ?? requestId;
-        if (response.ok) return parse(text, response.status, answerId);
-        const error = apiError(text, response.status, answerId);
+        if (response.ok) return parse(text, response.status, requestId);
+        const error = apiError(text, response.status, response.headers.get('x-request-id') ?? requestId);
         if (call.retried && RETRIED_STATUSES.has(response.status)) {
           const delay = retryDelay(retry, attempt, deadline - performance.now(), retryAfterMs(response.headers.get('retry-after'), Date.now()));
           if (delay !== null) {
