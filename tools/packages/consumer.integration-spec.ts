@@ -3,7 +3,7 @@
 // registry types with the client's bin, compiles a strict TypeScript service, then runs it and
 // the same service as ES module and as CommonJS against a private Redis (through the core) and
 // the built API (through the client).
-import { type TestRedis, eventually, freePort, redisForTests, uniqueNamespace } from '@feature-store/testing';
+import { type TestRedis, deleteNamespace, eventually, freePort, redisForTests, uniqueNamespace } from '@feature-store/testing';
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,6 +49,7 @@ async function startApi(env: Readonly<Record<string, string>>): Promise<{ url: s
 }
 
 describe('the packages installed in a fresh project', () => {
+  const namespace = uniqueNamespace('consumer');
   let project: string;
   let redis: TestRedis;
   let api: { url: string; process: ChildProcess } | undefined;
@@ -69,7 +70,6 @@ describe('the packages installed in a fresh project', () => {
     cpSync(join(ROOT, REGISTRY), join(project, 'registry.yaml'));
 
     redis = await redisForTests();
-    const namespace = uniqueNamespace('consumer');
     api = await startApi({ ...redis.env, REGISTRY_PATH: REGISTRY, KEY_NAMESPACE: namespace, API_KEYS: `consumer:${API_KEY}:read+write` });
     const redisUrl = typeof redis.target === 'string' ? redis.target : '';
     env = { ...process.env, REDIS_URL: redisUrl, KEY_NAMESPACE: namespace, REGISTRY_PATH: join(project, 'registry.yaml'), API_URL: api.url, API_KEY };
@@ -81,7 +81,15 @@ describe('the packages installed in a fresh project', () => {
       api.process.kill('SIGTERM');
       await exited;
     }
-    await redis?.stop();
+    if (redis) {
+      // Imported lazily: the consumer's own files import the package dynamically too, and Nx's
+      // boundary rule wants a workspace library loaded one way within a project.
+      const { createRedisClient } = await import('@feature-store/core');
+      const cleaner = createRedisClient(redis.target);
+      await deleteNamespace(cleaner, namespace);
+      cleaner.disconnect();
+      await redis.stop();
+    }
     if (project) rmSync(project, { recursive: true, force: true });
   });
 

@@ -1,4 +1,4 @@
-import { type SpawnedRedis, type TestRedis, eventually, redisForTests, spawnRedisServer, uniqueNamespace } from '@feature-store/testing';
+import { type SpawnedRedis, type TestRedis, deleteNamespace, eventually, redisForTests, spawnRedisServer, uniqueNamespace } from '@feature-store/testing';
 import { join, relative } from 'node:path';
 import { type BuiltApi, WORKSPACE, startBuiltApi } from '../testing/built-api';
 import type { FeatureRegistry } from '../testing/test-registry';
@@ -19,6 +19,7 @@ const failureOf = (promise: Promise<unknown>) =>
   );
 
 describe('FeatureStoreClient against the built API', () => {
+  const namespace = uniqueNamespace('client');
   let redis: TestRedis;
   let api: BuiltApi;
   let reader: FeatureStoreClient<FeatureRegistry>;
@@ -29,7 +30,7 @@ describe('FeatureStoreClient against the built API', () => {
     api = await startBuiltApi({
       ...redis.env,
       REGISTRY_PATH,
-      KEY_NAMESPACE: uniqueNamespace('client'),
+      KEY_NAMESPACE: namespace,
       API_KEYS,
       READS_REQUIRE_KEY: 'true',
     });
@@ -43,7 +44,14 @@ describe('FeatureStoreClient against the built API', () => {
 
   afterAll(async () => {
     await api?.stop();
-    await redis?.stop();
+    if (redis) {
+      // A shared Redis (REDIS_URL) keeps nothing of the suite. The core is imported lazily, as the generator imports it.
+      const { createRedisClient } = await import('@feature-store/core');
+      const cleaner = createRedisClient(redis.target);
+      await deleteNamespace(cleaner, namespace);
+      cleaner.disconnect();
+      await redis.stop();
+    }
   });
 
   describe('get', () => {
