@@ -28,13 +28,23 @@ export default [
             // Tools (start script, checks, benchmarks) use test helpers, and the core library where
             // they seed or measure through it (the benches); the measuring tools share the bench's
             // library; nothing else of the workspace.
-            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:test-util', 'scope:core', 'scope:config', 'scope:bench'] },
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:test-util', 'scope:core', 'scope:config', 'scope:bench', 'scope:client'] },
             { sourceTag: 'scope:nest', onlyDependOnLibsWithTags: ['scope:core', 'scope:config'], bannedExternalImports: ['ioredis'] },
+            // The HTTP client reaches the store over HTTP only; its code generator reads the
+            // registry with the core (see the rule below), its specs use the test helpers.
+            { sourceTag: 'scope:client', onlyDependOnLibsWithTags: ['scope:core', 'type:test-util'], bannedExternalImports: ['ioredis'] },
           ],
         },
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-empty': ['error', { allowEmptyCatch: false }],
     },
+  },
+  {
+    // The client package has no runtime dependency: only its code generator may import the core
+    // (an optional peer of the package).
+    files: ['libs/feature-store-client/src/index.ts', 'libs/feature-store-client/src/lib/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.integration-spec.ts', '**/*.type-test.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [{ name: '@feature-store/core', message: 'The client runtime stands alone; only src/codegen reads the registry with the core.' }] }] },
   },
 ];

@@ -1,4 +1,4 @@
-// The command-line options of every bench tool (run, write-bench, cluster-bench, soak, faults):
+// The command-line options of every bench tool (run, write-bench, cluster-bench, client-bench, soak, faults):
 // one parser over node:util parseArgs, then each tool's table of flags, defaults and checks.
 // A flag may fall back on an environment variable; the flag wins.
 import { parseArgs } from 'node:util';
@@ -338,4 +338,70 @@ export function parseHostileOptions(argv: readonly string[]): Parsed<HostileOpti
   const stallS = Number(values.stall ?? '20');
   if (![connections, bodyBytes, stallS].every((value) => Number.isSafeInteger(value) && value > 0)) throw new UsageError(HOSTILE_USAGE);
   return { help: false, connections, bodyBytes, stallS, build: !(values['no-build'] ?? false) };
+}
+
+// ---- client-bench.ts ----
+
+export const CLIENT_CASES = ['get', 'getMany'] as const;
+export type ClientCase = (typeof CLIENT_CASES)[number];
+
+export const CLIENT_USAGE = `usage: node --import tsx tools/bench/client-bench.ts [options]
+
+Starts a private Redis seeded with users and the API (production build), then measures the
+round trip of @feature-store/client against raw fetch to the same route, in pairs (one call of
+each, in random order, one pair after another) so that both see the same moment of the machine.
+Prints latency per case and the client's overhead (target: at most 10%), writes
+reports/bench/client-latest.{json,md}.
+
+  --seconds N     seconds per round and case (default 5)
+  --rounds N      rounds (default 3)
+  --batch N       ids per getMany (default 100)
+  --users N       users seeded (default 10000)
+  --only LIST     cases, comma-separated: ${CLIENT_CASES.join(',')} (default all)
+  --no-build      use the existing dist/ build of the API
+  --out DIR       report folder (default reports/bench)
+  -h, --help`;
+
+const CLIENT_FLAGS = {
+  seconds: { kind: 'count' },
+  rounds: { kind: 'count' },
+  batch: { kind: 'count' },
+  users: { kind: 'count' },
+  only: { kind: 'list' },
+  'no-build': { kind: 'switch' },
+  out: { kind: 'text' },
+} as const satisfies Flags;
+
+export interface ClientBenchOptions {
+  readonly seconds: number;
+  readonly rounds: number;
+  readonly batch: number;
+  readonly users: number;
+  readonly cases: readonly ClientCase[];
+  readonly build: boolean;
+  readonly outDir: string;
+}
+
+const isClientCase = (name: string): name is ClientCase => (CLIENT_CASES as readonly string[]).includes(name);
+
+export function parseClientBenchOptions(argv: readonly string[]): Parsed<ClientBenchOptions> {
+  const values = parseFlags(CLIENT_FLAGS, argv, {});
+  if (!values) return { help: true };
+  const cases = values.only?.map((name) => {
+    if (!isClientCase(name)) throw new UsageError(`--only: unknown case "${name}" (expected ${CLIENT_CASES.join(', ')})`);
+    return name;
+  });
+  const users = values.users ?? 10_000;
+  const batch = values.batch ?? 100;
+  if (batch > users) throw new UsageError(`--batch: at most --users (${users}), got ${batch}`);
+  return {
+    help: false,
+    seconds: values.seconds ?? 5,
+    rounds: values.rounds ?? 3,
+    batch,
+    users,
+    cases: cases ?? CLIENT_CASES,
+    build: !(values['no-build'] ?? false),
+    outDir: values.out ?? 'reports/bench',
+  };
 }

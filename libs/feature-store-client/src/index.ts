@@ -1,0 +1,37 @@
+export { ClientErrorCode, FeatureStoreApiError, type FeatureStoreApiErrorFields } from './lib/errors';
+export {
+  FeatureStoreClient,
+  type FeatureStoreClientOptions,
+  type PushResult,
+  type ReadOptions,
+} from './lib/feature-store-client';
+export type { CallOptions } from './lib/http-transport';
+export type {
+  AnyRegistry,
+  EntityFeatureName,
+  EntityFeatures,
+  EntityId,
+  EntityName,
+  EntityRow,
+  EntitySchema,
+  FeatureRef,
+  FeatureServiceName,
+  FeatureServiceRefs,
+  FeatureServiceSchema,
+  FeatureStatus,
+  FeatureTypeName,
+  JoinKeyTypeName,
+  JoinKeyValue,
+  OnlineFeatureRow,
+  OnlineFeatures,
+  PushRow,
+  ReadValue,
+  RefValue,
+  RefValues,
+  RegistrySchema,
+  ViewKey,
+  ViewName,
+  ViewRowId,
+  ViewSchema,
+  WriteValue,
+} from './lib/schema';
