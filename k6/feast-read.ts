@@ -1,6 +1,6 @@
 // Feast-style reads, POST /get-online-features: 100 entity rows (a user and an item each) x 3
-// features of two views of different entities, at 50 VUs (closed loop). Run the API on
-// k6/registry.yaml (REGISTRY_PATH), seeded with its users and items.
+// features of two views of different entities, at 50 VUs (closed loop). Run the stack on
+// registry/examples/load-scenarios.yaml (REGISTRY_PATH), which seeds its users and items.
 //   k6 run -e BASE_URL=http://127.0.0.1:8000 k6/feast-read.ts
 import { buildOptions, iterate, parseScenarioFile, readSettings } from './lib/scenarios.ts';
 

@@ -110,9 +110,9 @@ describe('scenarios.json for the local harness (tools/bench)', () => {
   });
 });
 
-describe('k6/registry.yaml, the registry of the load scenarios', () => {
+describe('registry/examples/load-scenarios.yaml, the registry of the load scenarios', () => {
   it("repeats the default registry's user entity and view exactly, and adds the items the Feast-style scenario reads", () => {
-    const scenarios = parseYaml(readFileSync(join(K6_DIR, 'registry.yaml'), 'utf8'));
+    const scenarios = parseYaml(readFileSync(join(K6_DIR, '../registry/examples/load-scenarios.yaml'), 'utf8'));
     const defaults = parseYaml(readFileSync(join(K6_DIR, '../registry/features.yaml'), 'utf8'));
     expect(scenarios.entities.user).toEqual(defaults.entities.user);
     expect(scenarios.views.user_features).toEqual(defaults.views.user_features);

@@ -51,7 +51,7 @@ export interface Profile {
 
 export interface ScenarioFile {
   readonly idSpace: IdSpace;
-  /** The items of the Feast-style scenario (k6/registry.yaml). */
+  /** The items of the Feast-style scenario (registry/examples/load-scenarios.yaml). */
   readonly itemSpace: IdSpace;
   readonly maxErrorRate: number;
   readonly profiles: Readonly<Record<string, Profile>>;

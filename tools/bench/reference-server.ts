@@ -6,7 +6,8 @@
 //   GET  /health
 // Values are typed like the API's (int/float as numbers) so both send the same bytes; bodies are
 // serialised with JSON.stringify. No validation beyond the body's shape, no logging; the only use
-// of the registry (k6/registry.yaml) is, at start, each view's entity and feature types.
+// of the scenarios' registry (registry/examples/load-scenarios.yaml) is, at start, each view's
+// entity and feature types.
 // Usage: PORT=8100 REDIS_URL=redis://127.0.0.1:6379 node --import tsx tools/bench/reference-server.ts
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,5 +1,5 @@
 // Fallback seeder, used when the ingestor app is not built: writes the seed layout of the
-// scenarios' registry (k6/registry.yaml), pipelined, and exits.
+// scenarios' registry (registry/examples/load-scenarios.yaml), pipelined, and exits.
 //   user:{id}:features   hash: age, gender, purchase_count_30d, avg_session_duration_min,
 //                        preferred_category, _t (event time, epoch ms)
 //   item:{id}:features   hash: price, popularity, _t

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 
 export const SCENARIOS_PATH = join(__dirname, '../../../k6/scenarios.json');
 /** The registry the scenarios read (the default registry plus items), relative to the workspace root. */
-export const SCENARIOS_REGISTRY = 'k6/registry.yaml';
+export const SCENARIOS_REGISTRY = 'registry/examples/load-scenarios.yaml';
 
 /** The local load tools, in the order the harness runs them. */
 export const LOAD_TOOLS = ['autocannon', 'wrk', 'paced'] as const;
@@ -52,7 +52,7 @@ export interface Profile {
 
 export interface ScenarioFile {
   readonly idSpace: IdSpace;
-  /** The items of the Feast-style scenario (k6/registry.yaml). */
+  /** The items of the Feast-style scenario (registry/examples/load-scenarios.yaml). */
   readonly itemSpace: IdSpace;
   readonly profiles: Readonly<Record<string, Profile>>;
   readonly routes: Readonly<Record<string, { readonly method: string; readonly path: string }>>;

@@ -1,10 +1,12 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FeatureStoreErrorCode } from '../errors';
 import { Registry } from './registry';
 
-const SEED_REGISTRY = join(__dirname, '../../../../../registry/features.yaml');
+const REGISTRIES = join(__dirname, '../../../../../registry');
+const SEED_REGISTRY = join(REGISTRIES, 'features.yaml');
+const EXAMPLES = readdirSync(join(REGISTRIES, 'examples')).map((file) => `examples/${file}`);
 
 const valid = () => ({
   entities: { user: {}, merchant: { id: { pattern: '^m[0-9]+$', max_length: 16 } }, device: { ttl: '30d' } },
@@ -17,6 +19,10 @@ const valid = () => ({
 });
 
 describe('Registry', () => {
+  it.each(['features.yaml', ...EXAMPLES])('loads registry/%s, as the stack does with REGISTRY_PATH', (file) => {
+    expect(Registry.fromFile(join(REGISTRIES, file)).views.length).toBeGreaterThan(0);
+  });
+
   it('reproduces the seed service with the default registry file', () => {
     const registry = Registry.fromFile(SEED_REGISTRY);
     const user = registry.entity('user');
