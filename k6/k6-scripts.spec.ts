@@ -117,9 +117,10 @@ describe('registry/examples/load-scenarios.yaml, the registry of the load scenar
     expect(scenarios.entities.user).toEqual(defaults.entities.user);
     expect(scenarios.views.user_features).toEqual(defaults.views.user_features);
     const feast = scenarioFile.scenarios.feast100_c50.request;
-    const views = new Set(feast.features.map((reference: string) => reference.split(':')[0]));
-    expect([...views].every((view) => view in scenarios.views)).toBe(true);
-    expect(new Set([...views].map((view) => scenarios.views[view as string].entity)).size).toBe(2);
+    const references: string[] = feast.features;
+    const views = [...new Set(references.map((reference) => reference.slice(0, reference.indexOf(':'))))];
+    expect(views.every((view) => view in scenarios.views)).toBe(true);
+    expect(new Set(views.map((view) => scenarios.views[view].entity)).size).toBe(2);
   });
 
   it('numbers items like users: the seeders seed as many of each, wrk formats both alike', () => {

@@ -14,7 +14,7 @@ import { startRedis } from './lib/redis';
 import { fmtMs, fmtRatio, markdownTable, markdownVerdict, textTable, verdictLine, writeReportFiles } from './lib/report';
 import { startApi } from './lib/servers';
 import { LatencyRecorder, type LatencySummary, median } from './lib/stats';
-import { seedUsers } from './seed-users';
+import { seedIds } from './seed';
 
 const ROOT = join(__dirname, '../..');
 /** The client's overhead over raw fetch that the issue allows. */
@@ -119,7 +119,7 @@ async function main(options: ClientBenchOptions): Promise<void> {
     if (options.build) await buildProjects(['api'], log);
     const redis = await startRedis();
     log(`seeding ${options.users} users`);
-    await seedUsers(redis.url, options.users);
+    await seedIds(redis.url, options.users);
     const api = await startApi(redis.url);
     const ids = Array.from({ length: options.users }, (_, n) => `user${String(n).padStart(5, '0')}`);
 
