@@ -72,6 +72,12 @@ export const API_ENV = defineEnv('api', {
     envInt(0, 0, 1_000_000),
     'Push requests a second per API key and per worker (bursts of as many); past it 429 with Retry-After. 0: no limit.',
   ),
+  INGESTOR_METRICS_URL: variable(
+    z
+      .union([z.literal('off'), z.url({ protocol: /^https?$/, error: 'expected off or an http(s) URL' })])
+      .default('http://127.0.0.1:9464/metrics'),
+    "The ingestor's GET /metrics, read every 5 s for the console's rows per second by source (npm start points it at its ingestor); off: not read.",
+  ),
 });
 
 /** The ingestor's environment (apps/ingestor). */
