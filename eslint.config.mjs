@@ -1,4 +1,6 @@
 import nx from '@nx/eslint-plugin';
+import jsxA11y from 'eslint-plugin-jsx-a11y';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 export default [
   ...nx.configs['flat/base'],
@@ -6,7 +8,7 @@ export default [
   ...nx.configs['flat/javascript'],
   { ignores: ['**/dist', '**/node_modules', '.nx', 'reports', '.data'] },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
@@ -29,11 +31,23 @@ export default [
             // they seed or measure through it (the benches); nothing else of the workspace.
             { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:test-util', 'scope:core', 'scope:config'] },
             { sourceTag: 'scope:nest', onlyDependOnLibsWithTags: ['scope:core', 'scope:config'], bannedExternalImports: ['ioredis'] },
+            // The web console runs in a browser: no library of the workspace (they are Node code)
+            // but the test helpers its browser test starts Redis with.
+            { sourceTag: 'scope:console', onlyDependOnLibsWithTags: ['type:test-util'] },
           ],
         },
       ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'no-empty': ['error', { allowEmptyCatch: false }],
     },
+  },
+  // The web console (React): the rules of hooks, and accessibility checks of its markup.
+  {
+    files: ['apps/console/src/**/*.tsx', 'apps/console/src/**/*.ts'],
+    ...reactHooks.configs.flat.recommended,
+  },
+  {
+    files: ['apps/console/src/**/*.tsx'],
+    ...jsxA11y.flatConfigs.strict,
   },
 ];
