@@ -77,13 +77,15 @@ export default function HealthPage() {
             <Title order={3} id="health-redis" mb="xs">
               Redis errors
             </Title>
-            <TimeSeriesChart
-              title="Requests failed by Redis, per second"
-              times={epochSeconds(summary.times)}
-              lines={[{ label: 'Redis errors', values: summary.redis_errors_per_second, color: SERIES_COLORS[1] }]}
-              format={rateText}
-              summary={`Latest: ${rateText(latest(summary.redis_errors_per_second))}.`}
-            />
+            <SimpleGrid cols={{ base: 1, lg: 2 }}>
+              <TimeSeriesChart
+                title="Requests failed by Redis, per second"
+                times={epochSeconds(summary.times)}
+                lines={[{ label: 'Redis errors', values: summary.redis_errors_per_second, color: SERIES_COLORS[1] }]}
+                format={rateText}
+                summary={`Latest: ${rateText(latest(summary.redis_errors_per_second))}.`}
+              />
+            </SimpleGrid>
           </section>
         </>
       )}

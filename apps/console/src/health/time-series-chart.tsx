@@ -49,8 +49,8 @@ export function TimeSeriesChart({ title, times, lines, format, log = false, summ
         width: element.clientWidth || 480,
         height: HEIGHT,
         scales: { x: { time: true }, y: logScale ? { distr: 3, log: 10 } : { range: (_, __, max) => [0, max > 0 ? max * 1.1 : 1] } },
-        // A log axis passes null for the ticks it leaves unlabelled.
-        axes: [{}, { size: 72, values: (_, splits) => splits.map((value) => (value === null ? '' : format(value))) }],
+        // Time ticks far enough apart for their labels; a log axis passes null for the ticks it leaves unlabelled.
+        axes: [{ space: 90 }, { size: 72, values: (_, splits) => splits.map((value) => (value === null ? '' : format(value))) }],
         series: [
           {},
           ...shownLines.map(([label, color, dash]) => ({
