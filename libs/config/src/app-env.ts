@@ -74,7 +74,7 @@ export const API_ENV = defineEnv('api', {
   ),
   CONSOLE_DIR: variable(
     z.string().default('dist/apps/console'),
-    'Folder of the built web console (npx nx run console:build), served at /ui, relative to the working directory; without its index.html /ui answers 404.',
+    'Folder of the built web console (npx nx run console:build), served at /ui, relative to the working directory (the API image sets console, in /app); without its index.html /ui answers 404.',
   ),
   INGESTOR_METRICS_URL: variable(
     z
