@@ -1,4 +1,4 @@
-import { type SpawnedRedis, spawnRedisServer } from '@feature-store/testing';
+import { type TestRedis, redisForTests } from '@feature-store/testing';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +20,7 @@ function fakeBuild(): string {
 }
 
 describe('GET /ui: the built console', () => {
-  let redis: SpawnedRedis;
+  let redis: TestRedis;
   let open: TestApi;
   let keyed: TestApi;
   let unbuilt: TestApi;
@@ -29,7 +29,8 @@ describe('GET /ui: the built console', () => {
     api.app.getHttpAdapter().getInstance().inject({ method: 'GET', url, headers });
 
   beforeAll(async () => {
-    redis = await spawnRedisServer();
+    // One Redis for the suite's apps: a private server, or REDIS_URL / the cluster of REDIS_CLUSTER_NODES when set.
+    redis = await redisForTests();
     build = fakeBuild();
     open = await startTestApi({ CONSOLE_DIR: build, INGESTOR_METRICS_URL: 'off' }, redis);
     keyed = await startTestApi({ CONSOLE_DIR: build, INGESTOR_METRICS_URL: 'off', READS_REQUIRE_KEY: 'true', API_KEYS: `model:${READER}:read` }, redis);

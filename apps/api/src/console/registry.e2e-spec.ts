@@ -1,16 +1,17 @@
-import { type SpawnedRedis, spawnRedisServer } from '@feature-store/testing';
+import { type TestRedis, redisForTests } from '@feature-store/testing';
 import { type TestApi, startTestApi } from '../testing/test-api';
 
 const WRITER = 'writer-key-0123456789';
 const READER = 'reader-key-0123456789';
 
 describe('GET /v1/registry', () => {
-  let redis: SpawnedRedis;
+  let redis: TestRedis;
   let open: TestApi;
   let keyed: TestApi;
 
   beforeAll(async () => {
-    redis = await spawnRedisServer();
+    // One Redis for the suite's apps: a private server, or REDIS_URL / the cluster of REDIS_CLUSTER_NODES when set.
+    redis = await redisForTests();
     open = await startTestApi({}, redis);
     keyed = await startTestApi({ READS_REQUIRE_KEY: 'true', API_KEYS: `ingest:${WRITER}:write,model:${READER}:read` }, redis);
   });
