@@ -1,4 +1,6 @@
 import nx from '@nx/eslint-plugin';
+import jsxA11y from 'eslint-plugin-jsx-a11y';
+import reactHooks from 'eslint-plugin-react-hooks';
 
 export default [
   ...nx.configs['flat/base'],
@@ -6,7 +8,7 @@ export default [
   ...nx.configs['flat/javascript'],
   { ignores: ['**/dist', '**/node_modules', '.nx', 'reports', '.data'] },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     rules: {
       '@nx/enforce-module-boundaries': [
         'error',
@@ -33,6 +35,9 @@ export default [
             // The HTTP client reaches the store over HTTP only; its code generator reads the
             // registry with the core (see the rule below), its specs use the test helpers.
             { sourceTag: 'scope:client', onlyDependOnLibsWithTags: ['scope:core', 'type:test-util'], bannedExternalImports: ['ioredis'] },
+            // The web console runs in a browser: no library of the workspace (they are Node code)
+            // but the test helpers its browser test starts Redis with.
+            { sourceTag: 'scope:console', onlyDependOnLibsWithTags: ['type:test-util'] },
           ],
         },
       ],
@@ -46,5 +51,14 @@ export default [
     files: ['libs/feature-store-client/src/index.ts', 'libs/feature-store-client/src/lib/**/*.ts'],
     ignores: ['**/*.spec.ts', '**/*.integration-spec.ts', '**/*.type-test.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [{ name: '@feature-store/core', message: 'The client runtime stands alone; only src/codegen reads the registry with the core.' }] }] },
+  },
+  // The web console (React): the rules of hooks, and accessibility checks of its markup.
+  {
+    files: ['apps/console/src/**/*.tsx', 'apps/console/src/**/*.ts'],
+    ...reactHooks.configs.flat.recommended,
+  },
+  {
+    files: ['apps/console/src/**/*.tsx'],
+    ...jsxA11y.flatConfigs.strict,
   },
 ];

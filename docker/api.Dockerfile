@@ -13,6 +13,9 @@ COPY tools/build/build-node-app.ts tools/build/
 COPY libs/ libs/
 COPY apps/api/ apps/api/
 RUN node --import tsx tools/build/build-node-app.ts api
+# The web console the API serves at /ui: static files (and their compressed copies) from Vite.
+COPY apps/console/ apps/console/
+RUN npx vite build --config apps/console/vite.config.mts
 
 # deps: production dependencies only.
 FROM node:20-bookworm-slim AS deps
@@ -21,15 +24,18 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
 # runtime: compiled code, production node_modules (the build's @feature-store stubs merge into
-# them), and the default feature registry; runs as the image's unprivileged `node` user.
+# them), the built web console, and the default feature registry; runs as the image's
+# unprivileged `node` user.
 FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8000 \
-    REGISTRY_PATH=registry/features.yaml
+    REGISTRY_PATH=registry/features.yaml \
+    CONSOLE_DIR=console
 WORKDIR /app
 COPY --from=deps /src/node_modules/ node_modules/
 COPY --from=build /src/dist/apps/api/ ./
+COPY --from=build /src/dist/apps/console/ console/
 COPY registry/ registry/
 USER node
 EXPOSE 8000

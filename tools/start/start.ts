@@ -5,7 +5,8 @@
 // With REDIS_CLUSTER_NODES set (a Redis Cluster, e.g. from `node --import tsx tools/cluster/cluster.ts start`)
 // the apps use that cluster and no Redis is started.
 // The API and the ingestor's metrics listen on 127.0.0.1 unless HOST / INGEST_METRICS_HOST say
-// otherwise (the containers listen on every interface).
+// otherwise (the containers listen on every interface). The API serves the web console at /ui
+// (built by the `start` script with the apps) and reads this ingestor's metrics for it.
 // Ctrl-C (or SIGTERM) stops everything it started.
 import { START_ENV } from '@feature-store/config';
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -17,7 +18,20 @@ const settings = START_ENV.parse(process.env);
 const cluster = Boolean(process.env.REDIS_CLUSTER_NODES);
 const redisUrlText = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 const local = (variable: string) => ({ [variable]: process.env[variable] || '127.0.0.1' });
-const env = { ...process.env, ...local('HOST'), ...local('INGEST_METRICS_HOST'), ...(cluster ? {} : { REDIS_URL: redisUrlText }) };
+const apiHost = process.env.HOST || '127.0.0.1';
+/** An address this machine reaches a server at that listens on `host`. */
+const reachable = (host: string) => (host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '[::1]' : host.includes(':') ? `[${host}]` : host);
+const ingestorHost = process.env.INGEST_METRICS_HOST || '127.0.0.1';
+const ingestorPort = process.env.INGEST_METRICS_PORT || '9464';
+// Where this ingestor serves its metrics (none with INGEST_METRICS_PORT=0), unless told otherwise.
+const ingestorMetricsUrl = process.env.INGESTOR_METRICS_URL || (ingestorPort === '0' ? 'off' : `http://${reachable(ingestorHost)}:${ingestorPort}/metrics`);
+const env = {
+  ...process.env,
+  ...local('HOST'),
+  ...local('INGEST_METRICS_HOST'),
+  INGESTOR_METRICS_URL: ingestorMetricsUrl,
+  ...(cluster ? {} : { REDIS_URL: redisUrlText }),
+};
 const redisUrl = cluster ? null : new URL(redisUrlText);
 const children = new Map<string, ChildProcess>();
 let stopping = false;
@@ -104,6 +118,7 @@ async function main(): Promise<void> {
   try {
     await ensureRedis();
     run('api', process.execPath, ['dist/apps/api/apps/api/src/main.js']);
+    console.log(`[start] web console at http://${reachable(apiHost)}:${process.env.PORT || '8000'}/ui`);
     run('ingestor', process.execPath, ['dist/apps/ingestor/apps/ingestor/src/main.js', 'run']);
   } catch (error) {
     fail((error as Error).message);

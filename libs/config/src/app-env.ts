@@ -84,6 +84,16 @@ export const API_ENV = defineEnv('api', {
     envInt(0, 0, 1_000_000),
     'Push requests a second per API key and per worker (bursts of as many); past it 429 with Retry-After. 0: no limit.',
   ),
+  CONSOLE_DIR: variable(
+    z.string().default('dist/apps/console'),
+    'Folder of the built web console (npx nx run console:build), served at /ui, relative to the working directory (the API image sets console, in /app); without its index.html /ui answers 404.',
+  ),
+  INGESTOR_METRICS_URL: variable(
+    z
+      .union([z.literal('off'), z.url({ protocol: /^https?$/, error: 'expected off or an http(s) URL' })])
+      .default('http://127.0.0.1:9464/metrics'),
+    "The ingestor's GET /metrics, read every 5 s for the console's rows per second by source (npm start points it at its ingestor); off: not read.",
+  ),
 });
 
 /** The ingestor's environment (apps/ingestor). */

@@ -1,5 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { FeatureStoreModule } from '@feature-store/nest';
+import { ConsoleRoutes } from '../console/console-routes';
 import { FeastRoutes } from '../feast/feast-routes';
 import { FeatureRoutes } from '../features/feature-routes';
 import { FeaturesService } from '../features/features.service';
@@ -10,7 +11,7 @@ import { API_CONFIG, type ApiConfig } from './api-config';
 import { ApiMetrics } from '../metrics/api-metrics';
 
 /** The providers that declare the API's routes (see `RouteSource`), in the order they are served. */
-export const ROUTE_SOURCES = [FeatureRoutes, FeastRoutes, PushRoutes, HealthRoutes, MetricsRoutes] as const;
+export const ROUTE_SOURCES = [FeatureRoutes, FeastRoutes, PushRoutes, HealthRoutes, MetricsRoutes, ConsoleRoutes] as const;
 
 @Module({})
 export class AppModule {

@@ -31,6 +31,8 @@ describe('OpenAPI document and /metrics', () => {
       'GET /health/ready',
       'GET /metrics',
       'GET /v1/features/{entity}/{id}',
+      'GET /v1/metrics/summary',
+      'GET /v1/registry',
       'POST /features/batch',
       'POST /get-online-features',
       'POST /push',

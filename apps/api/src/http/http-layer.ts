@@ -4,6 +4,7 @@ import fastJson from 'fast-json-stringify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiConfig } from '../app/api-config';
 import { API_KEY_HEADER, scopeCheck } from '../auth/authorize';
+import { serveConsole } from '../console/console-static';
 import { ApiError } from '../errors/api-error';
 import type { ApiMetrics } from '../metrics/api-metrics';
 import { acceptAnyContentTypeAsJson, acceptJsonOnly } from './json-body';
@@ -21,7 +22,8 @@ const BEARER = 'bearer';
  * - one response layer: each response schema selects its serializer (the writer of a
  *   `writtenBody`, else fast-json-stringify), so the OpenAPI document at /docs comes from the same
  *   schemas that write the bodies. Request schemas document; each handler reads its request with
- *   a reader that answers 400 naming the field (Fastify's own validation is off).
+ *   a reader that answers 400 naming the field (Fastify's own validation is off);
+ * - the built web console at /ui, public like /docs (the data routes it calls check the key).
  * Errors thrown anywhere go to Fastify's error handler, which Nest sets to hand them to the
  * application's one exception filter (`AllExceptionsFilter`).
  */
@@ -100,4 +102,5 @@ export async function setUpHttp(
   });
   await fastify.register(fastifySwaggerUi, { routePrefix: '/docs' });
   fastify.get('/docs/openapi.json', { schema: { hide: true } }, async () => fastify.swagger());
+  await serveConsole(fastify, config.CONSOLE_DIR);
 }
