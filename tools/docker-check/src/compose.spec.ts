@@ -1,7 +1,7 @@
 // Offline checks of the containers: docker-compose.yml against the Compose schema (dclint), the
 // Dockerfiles' structure and build context, and .env.example against what compose interpolates.
 // No Docker engine is needed; the Dockerfile, dclint and interpolation checks also run on broken samples, to show they can fail.
-import { ALL_ENV, defaultText } from '@feature-store/config';
+import { ALL_ENV, API_ENV, INGESTOR_ENV, defaultText } from '@feature-store/config';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
@@ -261,6 +261,29 @@ function defaultsOnProfiles(services: Record<string, Service>): string[] {
     );
 }
 
+// What compose sets itself instead of passing the user's value on, and why.
+const SET_BY_COMPOSE: Readonly<Record<string, readonly string[]>> = {
+  // how each service reaches Redis; where the API listens inside its container; the image's console
+  // folder; the compose ingestor's metrics; a keys file is a path inside the container (mount it
+  // and set it in an override)
+  api: ['REDIS_URL', 'REDIS_CLUSTER_NODES', 'HOST', 'PORT', 'CONSOLE_DIR', 'INGESTOR_METRICS_URL', 'API_KEYS_FILE'],
+  // how it reaches Redis; the heartbeat file the image's health check reads
+  ingestor: ['REDIS_URL', 'REDIS_CLUSTER_NODES', 'INGEST_HEARTBEAT_FILE'],
+};
+
+describe('docker-compose.yml passes the configuration on', () => {
+  it.each([
+    ['api', API_ENV],
+    ['ingestor', INGESTOR_ENV],
+  ] as const)('%s: every variable the app reads, from .env, but those compose sets itself', (name, definition) => {
+    const passed = environment(service(name));
+    const missing = Object.keys(definition.variables).filter(
+      (variable) => !SET_BY_COMPOSE[name]!.includes(variable) && passed[variable] !== `\${${variable}:-${expectedDefaults[variable]}}`,
+    );
+    expect(missing).toEqual([]);
+  });
+});
+
 describe('docker-compose.yml cluster profile', () => {
   const nodes = ['redis-node-1', 'redis-node-2', 'redis-node-3', 'redis-node-4', 'redis-node-5', 'redis-node-6'];
   const seeds = 'redis://:${REDIS_PASSWORD:-}@redis-node-1:6379,redis-node-2:6379,redis-node-3:6379';
@@ -306,11 +329,15 @@ describe('docker-compose.yml cluster profile', () => {
     const env = environment(app);
     expect(env['REDIS_CLUSTER_NODES']).toBe(seeds);
     expect(env).not.toHaveProperty('REDIS_URL');
-    // Everything else as the default app has it, but the cluster API's command timeout.
+    // Everything else as the default app has it, but the cluster API's command timeout and the
+    // ingestor whose metrics it reads.
     const { REDIS_URL: _url, ...shared } = environment(service(twin));
     const { REDIS_CLUSTER_NODES: _nodes, ...own } = env;
-    const timeout = { REDIS_COMMAND_TIMEOUT_MS: '${REDIS_CLUSTER_COMMAND_TIMEOUT_MS:-5000}' };
-    expect(own).toEqual(name === 'api-cluster' ? { ...shared, ...timeout } : shared);
+    const apiCluster = {
+      REDIS_COMMAND_TIMEOUT_MS: '${REDIS_CLUSTER_COMMAND_TIMEOUT_MS:-5000}',
+      INGESTOR_METRICS_URL: 'http://ingestor-cluster:${INGEST_METRICS_PORT:-9464}/metrics',
+    };
+    expect(own).toEqual(name === 'api-cluster' ? { ...shared, ...apiCluster } : shared);
   });
 
   it('starts nothing of the cluster profile with the default services', () => {
