@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
@@ -8,7 +8,7 @@ const CHROMIUM = process.env['CHROMIUM_BIN'] ?? '/usr/bin/chromium';
 
 /**
  * Flags for a sandbox without network: without the background ones, Chromium keeps trying
- * Google's hosts, which this machine refuses (see /work/.library/env/machines/node-svc.md).
+ * Google's hosts, which a machine without outside network refuses.
  */
 const FLAGS = [
   '--no-sandbox',
@@ -27,6 +27,9 @@ export interface Browser {
 
 /** Headless Chromium on a new, empty profile: nothing cached, so the first load is a cold one. */
 export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`no Chromium at ${CHROMIUM}: install it (apt-get install chromium, as .ci/run does) or set CHROMIUM_BIN`);
+  }
   const profile = mkdtempSync(join(tmpdir(), 'console-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
