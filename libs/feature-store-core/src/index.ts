@@ -16,6 +16,7 @@ export {
   JOIN_KEY_TYPES,
   type JoinKeyType,
   type KeySpaceDefinition,
+  type NearCacheDefinition,
   type PushSourceDefinition,
   type ViewDefinition,
 } from './lib/registry/registry.types';
