@@ -52,7 +52,7 @@ export async function runWrk({ url, request, idSpace, connections, durationS, th
     String(request.batchSize ?? 1),
     idSpace.prefix,
     String(idSpace.digits),
-    String(idSpace.count),
+    String(request.hotIds ?? idSpace.count),
   ];
   const handle = await startProcess('wrk', WRK, args, { quiet: true });
   const { code } = await handle.exited;

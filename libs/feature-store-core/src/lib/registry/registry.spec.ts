@@ -103,6 +103,17 @@ describe('Registry', () => {
     expect(Registry.fromFile(SEED_REGISTRY).entity('user').nearCache).toBeNull();
   });
 
+  it('has an example registry that is the default one with the near-cache on, for the bench to compare', () => {
+    const plain = Registry.fromFile(SEED_REGISTRY);
+    const cached = Registry.fromFile(join(__dirname, '../../../../../registry/examples/near-cache.yaml'));
+    const shape = (registry: Registry) => ({
+      views: registry.views.map(({ name, entity, maxAgeMs, eventTimeField, features }) => ({ name, entity, maxAgeMs, eventTimeField, features })),
+      entities: registry.entities.map(({ name, joinKey, joinKeyType, idPattern, idMaxLength, ttlMs }) => ({ name, joinKey, joinKeyType, idPattern, idMaxLength, ttlMs })),
+    });
+    expect(shape(cached)).toEqual(shape(plain));
+    expect(cached.entity('user').nearCache).not.toBeNull();
+  });
+
   it.each([
     ['a feature service', (r: Registry) => r.featureService('nope'), FeatureStoreErrorCode.UnknownFeatureService, 'Unknown feature service "nope"'],
     ['a push source', (r: Registry) => r.pushSource('nope'), FeatureStoreErrorCode.UnknownPushSource, 'Unknown push source "nope"'],
