@@ -217,11 +217,13 @@ export const consoleTable = (summary: readonly CaseSummary[]): string => textTab
 
 /** Per case run with the near-cache: its ratios to the API without, and the invalidation delay. */
 export function nearCacheLines(summary: readonly CaseSummary[]): string[] {
-  return summary.flatMap(({ scenario, tool, nearCache }) => {
+  return summary.flatMap(({ scenario, tool, servers, nearCache }) => {
     if (!nearCache) return [];
     const { rpsRatio, p99Ratio, cpuRatio, invalidationDelayMs: delay } = nearCache;
+    const redisCpu = (server: string) => fmtFixed(servers[server]?.redisCpuUs ?? null, 1);
     return [
-      `${scenario} [${tool}] with the near-cache / without: req/s ${fmtRatio(rpsRatio)}, p99 ${fmtRatio(p99Ratio)}, CPU/req ${fmtRatio(cpuRatio)}; ` +
+      `${scenario} [${tool}] with the near-cache / without: req/s ${fmtRatio(rpsRatio)}, p99 ${fmtRatio(p99Ratio)}, CPU/req ${fmtRatio(cpuRatio)} ` +
+        `(Redis CPU/req ${redisCpu(NEAR_CACHE_SERVER)} µs, without ${redisCpu('api')} µs); ` +
         `invalidation delay (write acknowledged -> entry dropped, ${delay.count} writes): p50 ${fmtMs(delay.p50)} ms, p99 ${fmtMs(delay.p99)} ms, max ${fmtMs(delay.max)} ms`,
     ];
   });
