@@ -29,7 +29,7 @@ export type ReadRun = LoadResult & {
   readonly server: string;
   /** CPU µs per answered request of the server (with its workers) and of Redis; null without /proc. */
   readonly cpuUsPerRequest: { readonly server: number | null; readonly redis: number | null };
-  /** The API with its near-cache: each invalidation delay measured during the run, in ms (see invalidation-probe.ts). */
+  /** A case run with the near-cache: each invalidation delay measured during the run, in ms (see invalidation-probe.ts). */
   readonly invalidationDelaysMs?: readonly number[];
 };
 
@@ -154,7 +154,9 @@ export async function runRounds(
   for (let round = 1; round <= options.rounds; round += 1) {
     for (const entry of cases) {
       for (const [serverName, server] of serversOf(entry)) {
-        const { tool, ...figures } = await measure(file, entry, server, redis, settings, serverName === NEAR_CACHE_SERVER);
+        // Every server of the case runs beside the probe (its reads and writes load this process and
+        // Redis alike), so that the comparison stays fair.
+        const { tool, ...figures } = await measure(file, entry, server, redis, settings, Boolean(nearCache && entry.scenario.nearCache));
         const run: ReadRun = { scenario: entry.name, tool, round, server: serverName, ...figures };
         runs.push(run);
         warnings.push(...warningsOf(run));

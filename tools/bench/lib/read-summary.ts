@@ -41,7 +41,7 @@ export interface NearCacheFigures {
   readonly p99Ratio: number | null;
   readonly cpuRatio: number | null;
   readonly rpsVsReference: number | null;
-  /** Write acknowledged -> entry dropped, every delay of every round. */
+  /** Write acknowledged -> entry dropped, every delay of every run of the case. */
   readonly invalidationDelayMs: LatencySummary & { readonly count: number };
 }
 
@@ -291,7 +291,7 @@ export function readMarkdown({ meta, summary, verdicts, warnings, cpuProfile }: 
           '## Near-cache',
           '',
           `\`${NEAR_CACHE_SERVER}\` is the same build on \`registry/examples/near-cache.yaml\`; its api/ref column is its own ratio to the reference. ` +
-            'The invalidation delay is measured during its runs by the library\'s near-cache in the bench process, on the same Redis: a write every 50 ms to an id it holds.',
+            'The invalidation delay is measured during every run of the case by the library\'s near-cache in the bench process, on the same Redis: a write every 50 ms to an id it holds.',
           '',
           ...nearCacheLines(summary).map((line) => `- ${line}`),
         ]
