@@ -67,6 +67,16 @@ describe('NearCache on a private server', () => {
     await expect(trackedKeys(admin)).resolves.toBe(4); // three hashes and all_users
   });
 
+  it('opens no connection for a store that only writes and checks ids', async () => {
+    const client = createRedisClient(server.url, { connectionName: 'writer-only' });
+    const writer = new FeatureStore(client, { registry });
+    await writer.write('profile', [{ id: 'u9', eventTime: 1_000, features: { age: 9 } }]);
+    await expect(writer.known('user', ['u9', 'u10'])).resolves.toEqual([true, false]);
+    expect(String(await admin.client('LIST'))).not.toContain('writer-only:near-cache');
+    expect(writer.nearCacheStats()!.armed).toBe(false);
+    await client.quit();
+  });
+
   it('never serves a hash past the expiry Redis gave it, even when Redis has not deleted it yet', async () => {
     await admin.debug('SET-ACTIVE-EXPIRE', 0); // no invalidation comes until a client touches the key
     await store.write('session_state', [{ id: 's1', eventTime: Date.now(), features: { step: 2 } }]);

@@ -100,6 +100,8 @@ export class FeatureStore {
   readonly registry: Registry;
   readonly keys: KeySchema;
   private readonly backend: Backend;
+  /** The backend without the near-cache, for calls that would only churn it. */
+  private readonly redisBackend: Backend;
   private readonly nearCache: NearCache | null;
   private readonly writer: RowWriter;
   private readonly clock: () => number;
@@ -112,10 +114,10 @@ export class FeatureStore {
   ) {
     this.registry = options.registry;
     const backend = createBackend(redis, options.namespace ?? '', options.durability);
-    const guarded = options.circuitBreaker ? new CircuitBreaker(backend, redis, options.circuitBreaker) : backend;
+    this.redisBackend = options.circuitBreaker ? new CircuitBreaker(backend, redis, options.circuitBreaker) : backend;
     const cached = this.registry.keySpaces.filter((space) => space.nearCache !== null);
-    this.nearCache = cached.length > 0 ? new NearCache(guarded, redis, cached) : null;
-    this.backend = this.nearCache ?? guarded;
+    this.nearCache = cached.length > 0 ? new NearCache(this.redisBackend, redis, cached) : null;
+    this.backend = this.nearCache ?? this.redisBackend;
     this.keys = this.backend.keys;
     this.writer = new RowWriter(this.registry, this.backend);
     this.clock = options.clock ?? Date.now;
@@ -216,11 +218,14 @@ export class FeatureStore {
     return new StreamConsumer(this.writer, this.redis, this.keys, options);
   }
 
-  /** Which of `ids` are in the index of the entity (or composite key: `view.entity`), in order. */
+  /**
+   * Which of `ids` are in the index of the entity (or composite key: `view.entity`), in order;
+   * always asked of Redis (a bulk check, as a seeder makes, would only churn a near-cache).
+   */
   async known(entity: string, ids: readonly EntityKey[]): Promise<boolean[]> {
     const space = this.registry.keySpace(entity);
     const members = ids.map((id, index) => atRow(index, `ids[${index}]`, () => keyId(space, id)));
-    return this.backend.isMember(members.map((member) => ({ set: this.keys.entityIndexOf(space.name, member), member })));
+    return this.redisBackend.isMember(members.map((member) => ({ set: this.keys.entityIndexOf(space.name, member), member })));
   }
 
   /** Number of ids in the index of the entity (or composite key). */
