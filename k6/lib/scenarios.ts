@@ -14,8 +14,9 @@ export interface IdSpace {
 }
 
 export type RequestSpec =
-  | { readonly route: 'single' }
-  | { readonly route: 'batch'; readonly batchSize: number }
+  // hotIds: ids drawn from the first that many of the id space (a hot set); the whole space by default.
+  | { readonly route: 'single'; readonly hotIds?: number }
+  | { readonly route: 'batch'; readonly batchSize: number; readonly hotIds?: number }
   | { readonly route: 'push'; readonly view: string; readonly rows: number }
   | { readonly route: 'feast'; readonly rows: number; readonly features: readonly string[] };
 
@@ -24,6 +25,8 @@ export interface Target {
   readonly p99Ms?: number;
   /** Throughput at least this multiple of the reference server's (see k6/README.md). */
   readonly minThroughputRatio?: number;
+  /** The local harness only: the API with its near-cache, this multiple of the API without (one k6 run sees one server). */
+  readonly minNearCacheRatio?: number;
 }
 
 export interface MixPart {
@@ -40,6 +43,8 @@ export interface ScenarioSpec {
   /** Closed loop: `connections` only. Open loop: `rate` (requests/s) over up to `connections` VUs. */
   readonly load: { readonly connections: number; readonly rate?: number };
   readonly harness: readonly string[];
+  /** The local harness also runs the API with its near-cache on (k6 reads whichever BASE_URL serves). */
+  readonly nearCache?: boolean;
   readonly target?: Target;
 }
 
@@ -154,8 +159,9 @@ export function buildOptions(file: ScenarioFile, names: readonly string[], setti
   return { scenarios, thresholds, summaryTrendStats: ['avg', 'med', 'p(90)', 'p(99)', 'max'] };
 }
 
-function randomId(idSpace: IdSpace): string {
-  return `${idSpace.prefix}${String(Math.floor(Math.random() * idSpace.count)).padStart(idSpace.digits, '0')}`;
+/** A random id of the first `count` ids of the space (all of them by default). */
+function randomId(idSpace: IdSpace, count = idSpace.count): string {
+  return `${idSpace.prefix}${String(Math.floor(Math.random() * count)).padStart(idSpace.digits, '0')}`;
 }
 
 const CATEGORIES = ['books', 'electronics', 'fashion', 'home', 'sports', 'toys', 'grocery', 'beauty'];
@@ -187,12 +193,12 @@ export function send(file: ScenarioFile, request: RequestSpec, settings: Setting
   const url = settings.baseUrl + route.path;
   switch (request.route) {
     case 'single': {
-      const response = http.get(url.replace('{id}', randomId(file.idSpace)), { tags: { ...tags, name: 'GET /features/{id}' } });
+      const response = http.get(url.replace('{id}', randomId(file.idSpace, request.hotIds)), { tags: { ...tags, name: 'GET /features/{id}' } });
       check(response, { 'single: 200': (r) => r.status === 200 });
       return response;
     }
     case 'batch': {
-      const ids = Array.from({ length: request.batchSize }, () => randomId(file.idSpace));
+      const ids = Array.from({ length: request.batchSize }, () => randomId(file.idSpace, request.hotIds));
       const response = http.post(url, JSON.stringify({ user_ids: ids }), {
         headers: { 'content-type': 'application/json' },
         tags: { ...tags, name: 'POST /features/batch' },

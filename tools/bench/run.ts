@@ -3,12 +3,13 @@
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
-import { formatProfiles, planCases, profileServers, runRounds } from './lib/cases';
+import { NEAR_CACHE_SERVER, formatProfiles, planCases, profileServers, runRounds } from './lib/cases';
+import { NEAR_CACHE_REGISTRY } from './lib/invalidation-probe';
 import { gitCommit, loadAverage } from './lib/meta';
 import { READ_USAGE, UsageError, parseReadOptions } from './lib/options';
 import { build, seed } from './lib/prepare';
 import { installCleanup, signalExitCode, stopAll } from './lib/processes';
-import { consoleTable, judgeTargets, readMarkdown, summarise, verdictLines } from './lib/read-summary';
+import { consoleTable, judgeTargets, nearCacheLines, readMarkdown, summarise, verdictLines } from './lib/read-summary';
 import { startRedis } from './lib/redis';
 import { writeReportFiles } from './lib/report';
 import { type ScenarioFile, loadScenarioFile, requestFactory } from './lib/scenarios';
@@ -61,19 +62,25 @@ async function main(): Promise<void> {
   const batchMax = Math.max(...cases.map(({ scenario }) => scenario.request.batchSize ?? 1));
   const profileDir = options.cpuProfile ? resolve(ROOT, options.outDir, 'profiles') : undefined;
   if (profileDir && options.apiWorkers > 1) throw new UsageError('--cpu-profile profiles one process: use it with --api-workers 1');
-  const api = await startApi(redis.url, { batchMaxIds: Math.max(1000, batchMax), workers: options.apiWorkers, profileDir });
+  const apiOptions = { batchMaxIds: Math.max(1000, batchMax), workers: options.apiWorkers };
+  const api = await startApi(redis.url, { ...apiOptions, profileDir });
+  // The same build on the same registry with near_cache on, for the cases that compare the two.
+  const nearCache = cases.some(({ scenario }) => scenario.nearCache)
+    ? await startApi(redis.url, { ...apiOptions, label: NEAR_CACHE_SERVER, env: { REGISTRY_PATH: NEAR_CACHE_REGISTRY } })
+    : undefined;
   const reference = await startReference(redis.url, { profileDir });
   const floor = cases.some(({ tool }) => tool === 'paced') ? await startFloor() : undefined;
   log(`seeded by ${seededBy} in ${seedSeconds} s; api (${options.apiWorkers} worker(s)) on ${api.url}, reference on ${reference.url}`);
+  if (nearCache) log(`${NEAR_CACHE_SERVER} (${NEAR_CACHE_REGISTRY}) on ${nearCache.url}`);
   if (floor) log(`floor (bare node:http, fixed-rate cases only) on ${floor.url}`);
   const servers = { api, reference };
-  const differences = await sameAnswers(file, api, reference);
+  const differences = [...(await sameAnswers(file, api, reference)), ...(nearCache ? await sameAnswers(file, nearCache, reference) : [])];
   differences.forEach((difference) => log(difference));
 
-  const loads = cases.reduce((sum, { tool }) => sum + (floor && tool === 'paced' ? 3 : 2), 0);
+  const loads = cases.reduce((sum, { tool, scenario }) => sum + (floor && tool === 'paced' ? 3 : 2) + (nearCache && scenario.nearCache ? 1 : 0), 0);
   const minutes = Math.ceil((loads * (options.warmupS + options.rounds * options.durationS)) / 60);
   log(`${cases.length} cases, ${loads} loads of a server: ${options.warmupS} s warm-up + ${options.rounds} x ${options.durationS} s each, about ${minutes} min`);
-  const { runs, warnings } = await runRounds(file, cases, servers, redis, options, log, floor);
+  const { runs, warnings } = await runRounds(file, cases, { ...servers, nearCache }, redis, options, log, floor);
   const cpuProfile = options.cpuProfile ? await profileServers(file, servers, options, log) : null;
 
   const summary = summarise(runs, file.scenarios);
@@ -103,6 +110,8 @@ async function main(): Promise<void> {
   });
 
   console.log(`\napi: API_WORKERS=${options.apiWorkers}; reference: one process\n${consoleTable(summary)}\n\n${verdictLines(verdicts)}`);
+  const nearCacheText = nearCacheLines(summary);
+  if (nearCacheText.length) console.log(`\nNear-cache (${NEAR_CACHE_SERVER}: ${NEAR_CACHE_REGISTRY}):\n${nearCacheText.join('\n')}`);
   if (allWarnings.length) console.log(`\nWarnings:\n${allWarnings.map((w) => `- ${w}`).join('\n')}`);
   for (const text of formatProfiles(cpuProfile)) console.log(`\n${text}`);
   console.log(`\nReport: ${written.join(', ')}`);

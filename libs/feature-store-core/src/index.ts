@@ -16,9 +16,12 @@ export {
   JOIN_KEY_TYPES,
   type JoinKeyType,
   type KeySpaceDefinition,
+  type NearCacheDefinition,
   type PushSourceDefinition,
   type ViewDefinition,
 } from './lib/registry/registry.types';
+export { type NearCacheSpaceStats, type NearCacheStats } from './lib/near-cache/near-cache';
+export { NEAR_CACHE_DROP_REASONS, type NearCacheDropReason } from './lib/near-cache/tracker';
 export { FEATURE_STATUSES, type FeatureStatus, FeatureRows, type InvalidValue } from './lib/read/feature-rows';
 export { type PlannedSpace, ReadPlan } from './lib/read/read-plan';
 export {

@@ -1,5 +1,6 @@
 // The cases of a bench (scenario x load tool), and how one is loaded against a server.
 import { type AreaShare, type TopFunction, formatAreas, formatTop, selfTimeByPackage, topSelfTime } from './cpu-profile';
+import { startInvalidationProbe } from './invalidation-probe';
 import { runAutocannon } from './load/autocannon';
 import type { LoadResult } from './load/load-result';
 import { runPaced } from './load/paced';
@@ -8,7 +9,7 @@ import type { ReadOptions } from './options';
 import type { Log } from './prepare';
 import { treeCpuMs } from './proc-cpu';
 import type { PrivateRedis } from './redis';
-import { type HarnessScenario, LOAD_TOOLS, type LoadTool, type ScenarioFile, isHarnessScenario, requestFactory } from './scenarios';
+import { type HarnessScenario, LOAD_TOOLS, type LoadTool, type ScenarioFile, idGenerator, isHarnessScenario, requestFactory } from './scenarios';
 import { type Server, profiler } from './servers';
 
 /** When 1% of requests leave later than this, the paced generator did not keep its rate: flagged. */
@@ -28,7 +29,19 @@ export type ReadRun = LoadResult & {
   readonly server: string;
   /** CPU µs per answered request of the server (with its workers) and of Redis; null without /proc. */
   readonly cpuUsPerRequest: { readonly server: number | null; readonly redis: number | null };
+  /** A case run with the near-cache: each invalidation delay measured during the run, in ms (see invalidation-probe.ts). */
+  readonly invalidationDelaysMs?: readonly number[];
 };
+
+/** The servers of a run: the API, the API with its near-cache (when a case asks for it), the reference. */
+export interface Servers {
+  readonly api: Server;
+  readonly nearCache?: Server;
+  readonly reference: Server;
+}
+
+/** The name of the API with its near-cache in runs and reports. */
+export const NEAR_CACHE_SERVER = 'api-near-cache';
 
 export interface ServerProfile {
   readonly path: string;
@@ -79,19 +92,22 @@ export function load(file: ScenarioFile, { scenario, tool }: Pick<BenchCase, 'sc
 
 /**
  * One measured run: the load, plus the CPU time the server (with its workers, if any) and Redis
- * used per answered request (null where /proc is missing).
+ * used per answered request (null where /proc is missing); with `probe`, the near-cache's
+ * invalidation delays measured meanwhile on the case's ids.
  */
-async function measure(file: ScenarioFile, entry: BenchCase, server: Server, redis: PrivateRedis, settings: LoadSettings) {
+async function measure(file: ScenarioFile, entry: BenchCase, server: Server, redis: PrivateRedis, settings: LoadSettings, probe: boolean) {
   const pids = [server.handle.child.pid, redis.handle.child.pid];
   const before = pids.map(treeCpuMs);
+  const probing = probe ? startInvalidationProbe(redis.url, idGenerator(file.idSpace, entry.scenario.request.hotIds)) : undefined;
   const result = await load(file, entry, server, settings);
+  const invalidationDelaysMs = await probing?.stop();
   const [serverUs, redisUs] = pids.map((pid, index) => {
     const after = treeCpuMs(pid);
     const start = before[index];
     if (after === null || start === null || result.requests === 0) return null;
     return ((after - start) * 1000) / result.requests;
   });
-  return { ...result, cpuUsPerRequest: { server: serverUs, redis: redisUs } };
+  return { ...result, cpuUsPerRequest: { server: serverUs, redis: redisUs }, ...(invalidationDelaysMs ? { invalidationDelaysMs } : {}) };
 }
 
 function warningsOf(run: ReadRun): string[] {
@@ -110,19 +126,26 @@ function warningsOf(run: ReadRun): string[] {
 
 /**
  * Warm-up of every case on every server, then `rounds` rounds in which each case loads every
- * server in turn (A B A B ...). `floor`, when given, is loaded after them in the fixed-rate cases.
+ * server in turn (A B A B ...; A A' B ... where the API with its near-cache runs the case too).
+ * `floor`, when given, is loaded after them in the fixed-rate cases.
  */
 export async function runRounds(
   file: ScenarioFile,
   cases: readonly BenchCase[],
-  servers: Readonly<Record<string, Server>>,
+  { api, nearCache, reference }: Servers,
   redis: PrivateRedis,
   options: ReadOptions,
   log: Log,
   floor: Server | undefined,
 ): Promise<{ runs: ReadRun[]; warnings: string[] }> {
   const settings = { durationS: options.durationS, wrkThreads: options.wrkThreads };
-  const serversOf = (entry: BenchCase) => Object.entries({ ...servers, ...(floor && entry.tool === 'paced' ? { floor } : {}) });
+  const serversOf = (entry: BenchCase) =>
+    Object.entries({
+      api,
+      ...(nearCache && entry.scenario.nearCache ? { [NEAR_CACHE_SERVER]: nearCache } : {}),
+      reference,
+      ...(floor && entry.tool === 'paced' ? { floor } : {}),
+    });
   for (const entry of cases) {
     for (const [, server] of serversOf(entry)) await load(file, entry, server, { ...settings, durationS: options.warmupS });
   }
@@ -131,13 +154,16 @@ export async function runRounds(
   for (let round = 1; round <= options.rounds; round += 1) {
     for (const entry of cases) {
       for (const [serverName, server] of serversOf(entry)) {
-        const { tool, ...figures } = await measure(file, entry, server, redis, settings);
+        // Every server of the case runs beside the probe (its reads and writes load this process and
+        // Redis alike), so that the comparison stays fair.
+        const { tool, ...figures } = await measure(file, entry, server, redis, settings, Boolean(nearCache && entry.scenario.nearCache));
         const run: ReadRun = { scenario: entry.name, tool, round, server: serverName, ...figures };
         runs.push(run);
         warnings.push(...warningsOf(run));
         const cpu = run.cpuUsPerRequest.server?.toFixed(0) ?? '?';
         const p99 = run.latency.p99?.toFixed(2);
-        log(`round ${round} ${entry.name} [${entry.tool}] ${serverName}: ${Math.round(run.rps)} req/s, p99 ${p99} ms, ${cpu} µs CPU/req`);
+        const probed = run.invalidationDelaysMs ? `, ${run.invalidationDelaysMs.length} invalidation delays measured` : '';
+        log(`round ${round} ${entry.name} [${entry.tool}] ${serverName}: ${Math.round(run.rps)} req/s, p99 ${p99} ms, ${cpu} µs CPU/req${probed}`);
       }
     }
   }

@@ -1,11 +1,13 @@
 // The read bench's figures: per-case medians, API/reference ratios and target verdicts, and the
 // console and Markdown text of them (written through report.ts).
-import type { CpuProfiles, ReadRun } from './cases';
+import { type CpuProfiles, NEAR_CACHE_SERVER, type ReadRun } from './cases';
 import { fmtCount, fmtFixed, fmtMs, fmtRatio, markdownTable, markdownVerdict, textTable, verdictLine } from './report';
 import type { Scenario } from './scenarios';
-import { median } from './stats';
+import { LatencyRecorder, type LatencySummary, median } from './stats';
 
 const SERVERS = ['api', 'reference'] as const;
+/** The servers of a case in the order of the table: the API, the API with its near-cache, the reference. */
+const TABLE_ORDER = ['api', NEAR_CACHE_SERVER, 'reference'] as const;
 /** Loaded in the fixed-rate cases only: bare node:http, the machine's latency floor. */
 const FLOOR = 'floor';
 
@@ -29,6 +31,18 @@ export interface CaseSummary {
   readonly rpsRatio: number | null;
   readonly p99Ratio: number | null;
   readonly cpuRatio: number | null;
+  /** Where the API with its near-cache ran the case too. */
+  readonly nearCache?: NearCacheFigures;
+}
+
+export interface NearCacheFigures {
+  /** Per-round medians of the API with its near-cache over the API without (p99, CPU: lower is better), and over the reference. */
+  readonly rpsRatio: number | null;
+  readonly p99Ratio: number | null;
+  readonly cpuRatio: number | null;
+  readonly rpsVsReference: number | null;
+  /** Write acknowledged -> entry dropped, every delay of every run of the case. */
+  readonly invalidationDelayMs: LatencySummary & { readonly count: number };
 }
 
 export interface Verdict {
@@ -55,7 +69,7 @@ export function summarise(runs: readonly ReadRun[], scenarios: Scenarios): CaseS
   }
   return [...cases.values()].map(({ scenario, tool, runs: caseRuns }) => {
     const servers: Record<string, ServerFigures> = {};
-    const loaded = caseRuns.some((run) => run.server === FLOOR) ? [...SERVERS, FLOOR] : SERVERS;
+    const loaded = [...TABLE_ORDER, FLOOR].filter((server) => caseRuns.some((run) => run.server === server));
     for (const server of loaded) {
       const own = caseRuns.filter((run) => run.server === server);
       servers[server] = {
@@ -70,23 +84,54 @@ export function summarise(runs: readonly ReadRun[], scenarios: Scenarios): CaseS
         maxLagMs: own.some((run) => run.lagMs) ? Math.max(...own.map((run) => run.lagMs?.max ?? 0)) : undefined,
       };
     }
-    // Ratios are taken per round (the API's run and the reference run right after it), then the median.
-    const rounds = [...new Set(caseRuns.map((run) => run.round))];
-    const paired = rounds.flatMap((round) => {
-      const [api, reference] = SERVERS.map((server) => caseRuns.find((run) => run.round === round && run.server === server));
-      return api && reference ? [{ api, reference }] : [];
-    });
-    const ratio = (of: (run: ReadRun) => number | null) => median(paired.map(({ api, reference }) => (of(api) ?? NaN) / (of(reference) ?? NaN)));
+    // Ratios are taken per round (runs of one round follow each other), then the median.
+    const pairedRatio = (server: string, base: string, of: (run: ReadRun) => number | null) => {
+      const rounds = [...new Set(caseRuns.map((run) => run.round))];
+      return median(
+        rounds.map((round) => {
+          const [a, b] = [server, base].map((name) => caseRuns.find((run) => run.round === round && run.server === name));
+          return a && b ? (of(a) ?? NaN) / (of(b) ?? NaN) : NaN;
+        }),
+      );
+    };
+    const [api, reference] = SERVERS;
+    const rps = (run: ReadRun) => run.rps;
+    const p99 = (run: ReadRun) => run.latency.p99;
+    const cpu = (run: ReadRun) => run.cpuUsPerRequest.server;
     return {
       scenario,
       tool,
       description: scenarios[scenario]?.description,
       servers,
-      rpsRatio: ratio((run) => run.rps),
-      p99Ratio: ratio((run) => run.latency.p99),
-      cpuRatio: ratio((run) => run.cpuUsPerRequest.server),
+      rpsRatio: pairedRatio(api, reference, rps),
+      p99Ratio: pairedRatio(api, reference, p99),
+      cpuRatio: pairedRatio(api, reference, cpu),
+      ...(servers[NEAR_CACHE_SERVER]
+        ? {
+            nearCache: {
+              rpsRatio: pairedRatio(NEAR_CACHE_SERVER, api, rps),
+              p99Ratio: pairedRatio(NEAR_CACHE_SERVER, api, p99),
+              cpuRatio: pairedRatio(NEAR_CACHE_SERVER, api, cpu),
+              rpsVsReference: pairedRatio(NEAR_CACHE_SERVER, reference, rps),
+              invalidationDelayMs: delays(caseRuns),
+            },
+          }
+        : {}),
     };
   });
+}
+
+/** Every invalidation delay of the runs, summarised. */
+function delays(runs: readonly ReadRun[]): LatencySummary & { readonly count: number } {
+  const recorder = new LatencyRecorder();
+  let count = 0;
+  for (const run of runs) {
+    for (const ms of run.invalidationDelaysMs ?? []) {
+      recorder.record(ms);
+      count += 1;
+    }
+  }
+  return { ...recorder.summary(), count };
 }
 
 /** One verdict per target of scenarios.json and tool that ran the scenario. */
@@ -105,6 +150,18 @@ export function judgeTargets(summary: readonly CaseSummary[], scenarios: Scenari
         limit: target.minThroughputRatio,
         text: `${fmtRatio(entry.rpsRatio)} (target >= ${target.minThroughputRatio}x)`,
         pass: entry.rpsRatio !== null && entry.rpsRatio >= target.minThroughputRatio,
+      });
+    }
+    if (target.minNearCacheRatio !== undefined) {
+      const actual = entry.nearCache?.rpsRatio ?? null;
+      verdicts.push({
+        scenario: entry.scenario,
+        tool: entry.tool,
+        what: 'throughput with the near-cache vs without',
+        actual,
+        limit: target.minNearCacheRatio,
+        text: `${fmtRatio(actual)} (target >= ${target.minNearCacheRatio}x; API CPU per request with / without: ${fmtRatio(entry.nearCache?.cpuRatio ?? null)})`,
+        pass: actual !== null && actual >= target.minNearCacheRatio,
       });
     }
     if (target.p99Ms !== undefined) {
@@ -135,6 +192,8 @@ function tableRows(summary: readonly CaseSummary[]): string[][] {
   const body = summary.flatMap((entry) =>
     Object.entries(entry.servers).map(([server, s]) => {
       const first = server === 'api';
+      // The API with its near-cache: its own ratios to the reference (to the API without: see nearCacheLines).
+      const cached = server === NEAR_CACHE_SERVER;
       return [
         first ? entry.scenario : '',
         first ? entry.tool : '',
@@ -145,7 +204,7 @@ function tableRows(summary: readonly CaseSummary[]): string[][] {
         fmtMs(s.p99),
         String(s.errors),
         fmtFixed(s.cpuUs, 0),
-        first ? fmtRatio(entry.rpsRatio) : '',
+        first ? fmtRatio(entry.rpsRatio) : cached ? fmtRatio(entry.nearCache?.rpsVsReference ?? null) : '',
         first ? fmtRatio(entry.p99Ratio) : '',
         first ? fmtRatio(entry.cpuRatio) : '',
       ];
@@ -155,6 +214,20 @@ function tableRows(summary: readonly CaseSummary[]): string[][] {
 }
 
 export const consoleTable = (summary: readonly CaseSummary[]): string => textTable(tableRows(summary), 3);
+
+/** Per case run with the near-cache: its ratios to the API without, and the invalidation delay. */
+export function nearCacheLines(summary: readonly CaseSummary[]): string[] {
+  return summary.flatMap(({ scenario, tool, servers, nearCache }) => {
+    if (!nearCache) return [];
+    const { rpsRatio, p99Ratio, cpuRatio, invalidationDelayMs: delay } = nearCache;
+    const redisCpu = (server: string) => fmtFixed(servers[server]?.redisCpuUs ?? null, 1);
+    return [
+      `${scenario} [${tool}] with the near-cache / without: req/s ${fmtRatio(rpsRatio)}, p99 ${fmtRatio(p99Ratio)}, CPU/req ${fmtRatio(cpuRatio)} ` +
+        `(Redis CPU/req ${redisCpu(NEAR_CACHE_SERVER)} µs, without ${redisCpu('api')} µs); ` +
+        `invalidation delay (write acknowledged -> entry dropped, ${delay.count} writes): p50 ${fmtMs(delay.p50)} ms, p99 ${fmtMs(delay.p99)} ms, max ${fmtMs(delay.max)} ms`,
+    ];
+  });
+}
 
 const verdictText = (v: Verdict) => verdictLine(v.pass, `${v.scenario} [${v.tool}] ${v.what}: ${v.text}`);
 
@@ -212,6 +285,17 @@ export function readMarkdown({ meta, summary, verdicts, warnings, cpuProfile }: 
       'request (/proc), steadier than req/s on a shared machine.',
     '',
     markdownTable(tableRows(summary)),
+    ...(summary.some((entry) => entry.nearCache)
+      ? [
+          '',
+          '## Near-cache',
+          '',
+          `\`${NEAR_CACHE_SERVER}\` is the same build on \`registry/examples/near-cache.yaml\`; its api/ref column is its own ratio to the reference. ` +
+            'The invalidation delay is measured during every run of the case by the library\'s near-cache in the bench process, on the same Redis: a write every 50 ms to an id it holds.',
+          '',
+          ...nearCacheLines(summary).map((line) => `- ${line}`),
+        ]
+      : []),
     '',
     '## Targets',
     '',

@@ -24,11 +24,15 @@ export interface RequestSpec {
   /** "feast": entity rows per request (a user and an item each), and the features read. */
   readonly rows?: number;
   readonly features?: readonly string[];
+  /** Ids drawn from the first this many of the id space (a hot set); all of it by default. */
+  readonly hotIds?: number;
 }
 
 export interface Target {
   readonly p99Ms?: number;
   readonly minThroughputRatio?: number;
+  /** Throughput of the API with its near-cache over the API without, same run. */
+  readonly minNearCacheRatio?: number;
 }
 
 export interface Scenario {
@@ -36,6 +40,8 @@ export interface Scenario {
   readonly request?: RequestSpec;
   readonly load: { readonly connections: number; readonly rate?: number };
   readonly harness?: readonly string[];
+  /** The API with its near-cache on (registry/examples/near-cache.yaml) runs this case too. */
+  readonly nearCache?: boolean;
   readonly target?: Target;
 }
 
@@ -76,8 +82,8 @@ export function loadScenarioFile(path = SCENARIOS_PATH): ScenarioFile {
   }
 }
 
-/** A random id of the seeded id space: "user00000" .. "user99999" for the default file. */
-function idGenerator({ prefix, digits, count }: IdSpace): () => string {
+/** A random id of the seeded id space ("user00000" .. "user99999" for the default file), or of its first `count`. */
+export function idGenerator({ prefix, digits, count: all }: IdSpace, count = all): () => string {
   return () => `${prefix}${String(Math.floor(Math.random() * count)).padStart(digits, '0')}`;
 }
 
@@ -85,7 +91,7 @@ function idGenerator({ prefix, digits, count }: IdSpace): () => string {
 export function requestFactory(file: ScenarioFile, request: RequestSpec): () => BenchRequest {
   const route = file.routes[request.route];
   if (!route) throw new Error(`unknown route "${request.route}" in ${SCENARIOS_PATH}`);
-  const nextId = idGenerator(file.idSpace);
+  const nextId = idGenerator(file.idSpace, request.hotIds);
   switch (request.route) {
     case 'single':
       return () => ({ method: route.method, path: route.path.replace('{id}', nextId()) });

@@ -82,9 +82,14 @@ export interface ApiOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** The API's entry point (default: the build in dist/). */
   readonly main?: string;
+  /** Its name in logs and reports (default "api"). */
+  readonly label?: string;
 }
 
-export function startApi(redisUrl: string, { batchMaxIds, workers = 1, profileDir, env: extra = {}, main = API_MAIN }: ApiOptions = {}): Promise<Server> {
+export function startApi(
+  redisUrl: string,
+  { batchMaxIds, workers = 1, profileDir, env: extra = {}, main = API_MAIN, label = 'api' }: ApiOptions = {},
+): Promise<Server> {
   // The seed layout has no namespace, whatever the caller's environment says.
   const env = {
     REGISTRY_PATH: SCENARIOS_REGISTRY,
@@ -93,7 +98,7 @@ export function startApi(redisUrl: string, { batchMaxIds, workers = 1, profileDi
     ...(batchMaxIds ? { BATCH_MAX_IDS: String(batchMaxIds) } : {}),
     ...extra,
   };
-  return startServer('api', main, { redisUrl, env, profileDir });
+  return startServer(label, main, { redisUrl, env, profileDir });
 }
 
 export function startReference(redisUrl: string, { profileDir }: { readonly profileDir?: string } = {}): Promise<Server> {

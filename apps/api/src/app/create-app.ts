@@ -1,4 +1,5 @@
 import { NestFactory } from '@nestjs/core';
+import { FeatureStore } from '@feature-store/core';
 import { PinoLoggerService } from '@feature-store/nest';
 import { randomUUID } from 'node:crypto';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -45,6 +46,8 @@ export async function createApp(config: ApiConfig): Promise<NestFastifyApplicati
     bodyParser: false,
   });
   app.useGlobalFilters(new AllExceptionsFilter(metrics));
+  const store = app.get(FeatureStore);
+  if (store.nearCacheStats()) metrics.reportNearCache(() => store.nearCacheStats()!);
   // Nest's init sets Fastify's error and not-found handlers (to the filter above); a route takes
   // the error handler set when it is added, so the routes come after.
   await app.init();

@@ -1,3 +1,4 @@
+import { FeatureStore, Registry, createRedisClient } from '@feature-store/core';
 import { type SpawnedRedis, eventually, spawnRedisServer } from '@feature-store/testing';
 import { type ChildProcess, execFileSync } from 'node:child_process';
 import { get } from 'node:http';
@@ -18,6 +19,17 @@ function getStatus(port: number, path: string): Promise<number> {
     get({ host: '127.0.0.1', port, path, agent: false }, (response) => {
       response.resume();
       response.on('end', () => resolve(response.statusCode ?? 0));
+    }).on('error', reject);
+  });
+}
+
+/** GET of a JSON body, on a connection of its own (as getStatus). */
+function getJson(port: number, path: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    get({ host: '127.0.0.1', port, path, agent: false }, (response) => {
+      let body = '';
+      response.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      response.on('end', () => resolve(JSON.parse(body)));
     }).on('error', reject);
   });
 }
@@ -71,6 +83,32 @@ describe('API workers', () => {
       expect(workers.filter(isAlive)).toEqual([]);
       await expect(getStatus(port, '/health/live')).rejects.toThrow();
     } finally {
+      if (api.exitCode === null) api.kill('SIGKILL');
+    }
+  }, 60_000);
+
+  it('gives each worker a near-cache and tracking of its own, each kept exact by Redis', async () => {
+    const { process: api, port, stdout } = await startApi({ REGISTRY_PATH: 'registry/examples/near-cache.yaml' });
+    const client = createRedisClient(redis.url);
+    const writer = new FeatureStore(client, { registry: Registry.fromFile('registry/features.yaml') });
+    const ages = async () => Promise.all(Array.from({ length: 6 }, async () => ((await getJson(port, '/features/user1')) as { features: { age: number } }).features.age));
+    const scrape = async () => (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    try {
+      await eventually('both workers to listen', 20_000, async () => listening(stdout).length === 2, 100);
+      await writer.write('user_features', [{ id: 'user1', eventTime: 1, features: { age: 1 } }]);
+      // Connections go to the workers in turn: reads soon reach both, and each tracks what it read.
+      await eventually('both workers to track their reads', 20_000, async () => {
+        await ages();
+        const tracking = String(await client.client('LIST')).match(/ name=feature-store-api:near-cache /g) ?? [];
+        return tracking.length === 2 && (await scrape()).includes('\nfeature_store_near_cache_armed 1\n');
+      }, 100);
+      await expect(ages()).resolves.toEqual([1, 1, 1, 1, 1, 1]);
+
+      await writer.write('user_features', [{ id: 'user1', eventTime: 2, features: { age: 2 } }]);
+      await eventually('every worker to serve the write', 10_000, async () => (await ages()).every((age) => age === 2));
+      expect(Number(/\nfeature_store_near_cache_invalidations_total (\d+)\n/.exec(await scrape())?.[1])).toBeGreaterThanOrEqual(2);
+    } finally {
+      await client.quit();
       if (api.exitCode === null) api.kill('SIGKILL');
     }
   }, 60_000);

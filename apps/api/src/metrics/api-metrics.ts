@@ -1,3 +1,4 @@
+import { NEAR_CACHE_DROP_REASONS, type NearCacheStats } from '@feature-store/core';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import { type HistogramSeries, SeriesHistogram } from './series-histogram';
 import { workerScrape } from './worker-metrics';
@@ -128,6 +129,80 @@ export class ApiMetrics {
   constructor({ acrossWorkers = false } = {}) {
     collectDefaultMetrics({ register: this.registry });
     this.scrape = acrossWorkers ? workerScrape(this.registry) : () => this.registry.metrics();
+  }
+
+  /**
+   * Exports what the store's near-cache did (`source` is read at each scrape): hits and misses by
+   * entity and lookup (the hash, or the original contract's index check), entries held,
+   * invalidations received, drops by reason, and whether tracking is confirmed.
+   */
+  reportNearCache(source: () => NearCacheStats): void {
+    const registers = [this.registry];
+    // The store counts from its start; a scrape adds what it counted since the last one.
+    const seen = new Map<Counter<string>, Map<string, number>>();
+    const grow = (counter: Counter<string>, labels: Record<string, string>, total: number) => {
+      let totals = seen.get(counter);
+      if (!totals) seen.set(counter, (totals = new Map()));
+      const key = JSON.stringify(labels);
+      const delta = total - (totals.get(key) ?? 0);
+      totals.set(key, total);
+      if (delta > 0) counter.inc(labels, delta);
+    };
+    const hits = new Counter({
+      name: 'feature_store_near_cache_hits_total',
+      help: 'Lookups served from the near-cache, by entity and lookup (hash: the features; index: the original single read\'s index check)',
+      labelNames: ['entity', 'lookup'] as const,
+      registers,
+      collect: () => {
+        for (const space of source().spaces) {
+          grow(hits, { entity: space.space, lookup: 'hash' }, space.hits);
+          grow(hits, { entity: space.space, lookup: 'index' }, space.indexHits);
+        }
+      },
+    });
+    const misses = new Counter({
+      name: 'feature_store_near_cache_misses_total',
+      help: 'Lookups of near-cached entities asked of Redis (to fill the cache, or while it cannot serve), by entity and lookup',
+      labelNames: ['entity', 'lookup'] as const,
+      registers,
+      collect: () => {
+        for (const space of source().spaces) {
+          grow(misses, { entity: space.space, lookup: 'hash' }, space.misses);
+          grow(misses, { entity: space.space, lookup: 'index' }, space.indexMisses);
+        }
+      },
+    });
+    const entries = new Gauge({
+      name: 'feature_store_near_cache_entries',
+      help: 'Hashes held by the near-cache, by entity (summed over workers)',
+      labelNames: ['entity'] as const,
+      registers,
+      collect: () => source().spaces.forEach((space) => entries.set({ entity: space.space }, space.entries)),
+    });
+    const invalidations: Counter = new Counter({
+      name: 'feature_store_near_cache_invalidations_total',
+      help: 'Keys Redis invalidated in the near-cache (written, deleted, expired or evicted by any client)',
+      registers,
+      collect: () => grow(invalidations, {}, source().invalidations),
+    });
+    const drops = new Counter({
+      name: 'feature_store_near_cache_drops_total',
+      help: 'Times the near-cache dropped everything, by reason (disconnect, flush, redirect, topology, error)',
+      labelNames: ['reason'] as const,
+      registers,
+      collect: () => {
+        const counts = source().drops;
+        for (const reason of NEAR_CACHE_DROP_REASONS) grow(drops, { reason }, counts[reason]);
+      },
+    });
+    for (const reason of NEAR_CACHE_DROP_REASONS) drops.inc({ reason }, 0);
+    const armed: Gauge = new Gauge({
+      name: 'feature_store_near_cache_armed',
+      help: '1 while Redis confirms tracking for the near-cache on every server (of every worker), else 0 (reads of it go to Redis meanwhile)',
+      registers,
+      aggregator: 'min',
+      collect: () => armed.set(source().armed ? 1 : 0),
+    });
   }
 
   /** Runs one store call, recording its duration under `operation`, failed or not. */

@@ -6,6 +6,8 @@ import { loadApiConfig } from '../app/api-config';
 import { createApp } from '../app/create-app';
 
 export const REGISTRY_PATH = join(__dirname, '../../../../registry/features.yaml');
+/** The default registry with the near-cache on (user_features). */
+export const NEAR_CACHE_REGISTRY_PATH = join(__dirname, '../../../../registry/examples/near-cache.yaml');
 /** Feast's quickstart as a registry: an int join key, a composite key, a feature service, push sources. */
 export const FEAST_REGISTRY_PATH = join(__dirname, '../../../../registry/examples/feast-driver.yaml');
 

@@ -53,7 +53,7 @@ export async function runWrk({ url, request, idSpace, itemSpace, connections, du
     String(request.batchSize ?? request.rows ?? 1),
     idSpace.prefix,
     String(idSpace.digits),
-    String(idSpace.count),
+    String(request.hotIds ?? idSpace.count),
     itemSpace.prefix,
     JSON.stringify(request.features ?? []),
   ];

@@ -44,6 +44,8 @@ export interface HashGroup {
   readonly fields: readonly string[];
   /** The most bytes one key's values can take in a reply; unknown when absent. */
   readonly maxKeyBytes?: number;
+  /** The key space whose hashes these are (a near-cache serves those of its own spaces). */
+  readonly space?: string;
 }
 
 /**

@@ -45,6 +45,15 @@ const entitySpec = z.strictObject({
     .optional(),
 });
 
+/**
+ * Serve the view's hashes from the reading process's memory, kept exact by Redis's invalidations
+ * (see `NearCache`); off unless declared.
+ */
+const nearCacheSpec = z.strictObject({
+  /** Hashes held per process (per key space: the views of one entity share theirs). */
+  max_entries: z.number().int().positive().max(10_000_000),
+});
+
 const viewSpec = z
   .strictObject({
     /** The entity the view is keyed by; or `entities` for a composite key. */
@@ -57,6 +66,7 @@ const viewSpec = z
       .string()
       .regex(/^_[A-Za-z0-9_:]{0,31}$/, 'an event-time field starts with "_" (no feature can), then up to 31 of A-Z a-z 0-9 _ :')
       .optional(),
+    near_cache: nearCacheSpec.optional(),
     features: z.record(name('feature'), featureSpec).refine((features) => Object.keys(features).length > 0, {
       message: 'a view declares at least one feature',
     }),

@@ -97,6 +97,29 @@ describe('Registry', () => {
     expect(registry.view('driver_hourly_stats').maxAgeMs).toBe(86_400_000);
   });
 
+  it('declares a near-cache per view, off by default, the same for every view of an entity', () => {
+    const file = valid();
+    (file.views.user_profile as Record<string, unknown>)['near_cache'] = { max_entries: 5_000 };
+    (file.views.user_activity as Record<string, unknown>)['near_cache'] = { max_entries: 5_000 };
+    const registry = Registry.fromObject(file);
+    expect(registry.view('user_profile').nearCache).toEqual({ maxEntries: 5_000 });
+    expect(registry.entity('user').nearCache).toEqual({ maxEntries: 5_000 });
+    expect(registry.view('merchant_risk').nearCache).toBeNull();
+    expect(registry.entity('merchant').nearCache).toBeNull();
+    expect(Registry.fromFile(SEED_REGISTRY).entity('user').nearCache).toBeNull();
+  });
+
+  it('has an example registry that is the default one with the near-cache on, for the bench to compare', () => {
+    const plain = Registry.fromFile(SEED_REGISTRY);
+    const cached = Registry.fromFile(join(__dirname, '../../../../../registry/examples/near-cache.yaml'));
+    const shape = (registry: Registry) => ({
+      views: registry.views.map(({ name, entity, maxAgeMs, eventTimeField, features }) => ({ name, entity, maxAgeMs, eventTimeField, features })),
+      entities: registry.entities.map(({ name, joinKey, joinKeyType, idPattern, idMaxLength, ttlMs }) => ({ name, joinKey, joinKeyType, idPattern, idMaxLength, ttlMs })),
+    });
+    expect(shape(cached)).toEqual(shape(plain));
+    expect(cached.entity('user').nearCache).not.toBeNull();
+  });
+
   it.each([
     ['a feature service', (r: Registry) => r.featureService('nope'), FeatureStoreErrorCode.UnknownFeatureService, 'Unknown feature service "nope"'],
     ['a push source', (r: Registry) => r.pushSource('nope'), FeatureStoreErrorCode.UnknownPushSource, 'Unknown push source "nope"'],
@@ -143,6 +166,9 @@ describe('Registry', () => {
     ['a feature service of an unknown view', (f) => ((f as Record<string, unknown>)['feature_services'] = { s: { features: ['nope:x'] } }), 'feature_services.s.features.0: unknown view "nope"'],
     ['a feature service of an unknown feature', (f) => ((f as Record<string, unknown>)['feature_services'] = { s: { features: ['merchant_risk:x'] } }), 'feature_services.s.features.0: view "merchant_risk" has no feature "x"'],
     ['a feature listed twice by a service', (f) => ((f as Record<string, unknown>)['feature_services'] = { s: { features: ['merchant_risk', 'merchant_risk:risk'] } }), 'feature_services.s.features.1: "merchant_risk:risk" is listed twice'],
+    ['a near-cache on one view of an entity only', (f) => ((f.views.user_activity as Record<string, unknown>)['near_cache'] = { max_entries: 10 }), 'views.user_activity.near_cache: view "user_profile" of the same entity "user" declares none'],
+    ['a near-cache without a size', (f) => ((f.views.merchant_risk as Record<string, unknown>)['near_cache'] = {}), 'views.merchant_risk.near_cache.max_entries'],
+    ['a near-cache of no entries', (f) => ((f.views.merchant_risk as Record<string, unknown>)['near_cache'] = { max_entries: 0 }), 'views.merchant_risk.near_cache.max_entries'],
     ['a push source of an unknown view', (f) => ((f as Record<string, unknown>)['push_sources'] = { p: 'nope' }), 'push_sources.p.view: unknown view "nope"'],
   ])('rejects %s, naming the entry', (_, mutate, expected) => {
     const file = valid();

@@ -10,6 +10,7 @@ import type {
   FeatureReference,
   FeatureServiceDefinition,
   KeySpaceDefinition,
+  NearCacheDefinition,
   PushSourceDefinition,
   ViewDefinition,
 } from './registry.types';
@@ -181,6 +182,7 @@ interface Built {
 interface MutableKeySpace extends KeySpaceDefinition {
   readonly views: ViewDefinition[];
   readonly features: FeatureDefinition[];
+  nearCache: NearCacheDefinition | null;
 }
 
 function build(file: RegistryFile, source: string): Built {
@@ -205,6 +207,7 @@ function build(file: RegistryFile, source: string): Built {
       entities: [],
       views: [],
       features: [],
+      nearCache: null,
     };
     (entity.entities as EntityDefinition[]).push(entity);
     return entity;
@@ -233,7 +236,7 @@ function build(file: RegistryFile, source: string): Built {
     if (!space) {
       const members = names.map((entityName) => entitiesByName.get(entityName)!);
       const ttls = members.map((entity) => entity.ttlMs).filter((ttl): ttl is number => ttl !== null);
-      space = { name: spaceName, entities: members, ttlMs: ttls.length > 0 ? Math.min(...ttls) : null, views: [], features: [] };
+      space = { name: spaceName, entities: members, ttlMs: ttls.length > 0 ? Math.min(...ttls) : null, views: [], features: [], nearCache: null };
       keySpaces.set(spaceName, space);
     }
     return space;
@@ -286,6 +289,7 @@ function build(file: RegistryFile, source: string): Built {
       maxAgeMs: toMs(spec.max_age),
       eventTimeField: spec.event_time_field ?? eventTimeField(viewName),
       features,
+      nearCache: spec.near_cache ? { maxEntries: spec.near_cache.max_entries } : null,
     };
     const sharing = space.views.find((other) => other.eventTimeField === view.eventTimeField);
     if (sharing) {
@@ -297,6 +301,15 @@ function build(file: RegistryFile, source: string): Built {
           '(else its rows would vanish before they expire)',
       );
     }
+    const first = space.views[0];
+    if (first && (first.nearCache?.maxEntries ?? null) !== (view.nearCache?.maxEntries ?? null)) {
+      problems.push(
+        `views.${viewName}.near_cache: view "${first.name}" of the same entity "${space.name}" declares ` +
+          `${first.nearCache ? `max_entries ${first.nearCache.maxEntries}` : 'none'}: the views of one entity share ` +
+          'one hash per id, which the near-cache holds whole, so they declare the same near_cache or none',
+      );
+    }
+    if (!first) space.nearCache = view.nearCache;
     space.views.push(view);
     space.features.push(...features);
   }

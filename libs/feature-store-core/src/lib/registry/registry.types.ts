@@ -34,6 +34,14 @@ export interface ViewDefinition {
   /** The hash field holding the event time (epoch ms) of the view's last row. */
   readonly eventTimeField: string;
   readonly features: readonly FeatureDefinition[];
+  /** Its hashes are served from the process's memory (`near_cache`); null: read from Redis every time. */
+  readonly nearCache: NearCacheDefinition | null;
+}
+
+/** A near-cache as the registry declares it (see `NearCache`). */
+export interface NearCacheDefinition {
+  /** Hashes held per process. */
+  readonly maxEntries: number;
 }
 
 /**
@@ -50,6 +58,11 @@ export interface KeySpaceDefinition {
   readonly views: readonly ViewDefinition[];
   /** Every feature of every view of the key space, in declaration order. Names are unique here. */
   readonly features: readonly FeatureDefinition[];
+  /**
+   * The near-cache of the key space's hashes, which its views declare alike (a hash holds every
+   * view of the key space, and is cached whole); null when they declare none.
+   */
+  readonly nearCache: NearCacheDefinition | null;
 }
 
 /** An entity is also the key space of the views keyed by it alone. */

@@ -6,6 +6,7 @@ import { createBackend } from '../backend/create-backend';
 import type { Durability } from '../backend/redis-backend';
 import { type EntityKey, type JoinKeyValue, keyId } from '../keys/entity-key';
 import type { KeySchema } from '../keys/key-schema';
+import { NearCache, type NearCacheStats } from '../near-cache/near-cache';
 import type { RedisClient } from '../redis/create-redis-client';
 import type { Registry } from '../registry/registry';
 import type { EntityDefinition } from '../registry/registry.types';
@@ -90,11 +91,18 @@ export interface EntityRecord {
  * never fails a read: a value that does not fit its type, or a key of another type, is served as
  * `INVALID`. Writes validate every row first, then apply each row atomically with
  * last-write-wins by event time. Errors are `FeatureStoreError`s; the store never logs.
+ *
+ * The hashes of key spaces whose views declare `near_cache` are served from the process's
+ * memory, kept exact by Redis's invalidations (`NearCache`, which opens two connections of its own
+ * per server at the first read of them and closes them when the given client ends).
  */
 export class FeatureStore {
   readonly registry: Registry;
   readonly keys: KeySchema;
   private readonly backend: Backend;
+  /** The backend without the near-cache, for calls that would only churn it. */
+  private readonly redisBackend: Backend;
+  private readonly nearCache: NearCache | null;
   private readonly writer: RowWriter;
   private readonly clock: () => number;
   private readonly fullPlans = new Map<string, ReadPlan>();
@@ -106,7 +114,10 @@ export class FeatureStore {
   ) {
     this.registry = options.registry;
     const backend = createBackend(redis, options.namespace ?? '', options.durability);
-    this.backend = options.circuitBreaker ? new CircuitBreaker(backend, redis, options.circuitBreaker) : backend;
+    this.redisBackend = options.circuitBreaker ? new CircuitBreaker(backend, redis, options.circuitBreaker) : backend;
+    const cached = this.registry.keySpaces.filter((space) => space.nearCache !== null);
+    this.nearCache = cached.length > 0 ? new NearCache(this.redisBackend, redis, cached) : null;
+    this.backend = this.nearCache ?? this.redisBackend;
     this.keys = this.backend.keys;
     this.writer = new RowWriter(this.registry, this.backend);
     this.clock = options.clock ?? Date.now;
@@ -207,11 +218,14 @@ export class FeatureStore {
     return new StreamConsumer(this.writer, this.redis, this.keys, options);
   }
 
-  /** Which of `ids` are in the index of the entity (or composite key: `view.entity`), in order. */
+  /**
+   * Which of `ids` are in the index of the entity (or composite key: `view.entity`), in order;
+   * always asked of Redis (a bulk check, as a seeder makes, would only churn a near-cache).
+   */
   async known(entity: string, ids: readonly EntityKey[]): Promise<boolean[]> {
     const space = this.registry.keySpace(entity);
     const members = ids.map((id, index) => atRow(index, `ids[${index}]`, () => keyId(space, id)));
-    return this.backend.isMember(members.map((member) => ({ set: this.keys.entityIndexOf(space.name, member), member })));
+    return this.redisBackend.isMember(members.map((member) => ({ set: this.keys.entityIndexOf(space.name, member), member })));
   }
 
   /** Number of ids in the index of the entity (or composite key). */
@@ -227,6 +241,24 @@ export class FeatureStore {
     return this.backend.ping();
   }
 
+  /**
+   * What the near-cache did (hits, misses, entries per key space; invalidations; drops by reason;
+   * whether tracking is confirmed); null when no view of the registry declares `near_cache`.
+   */
+  nearCacheStats(): NearCacheStats | null {
+    return this.nearCache?.stats() ?? null;
+  }
+
+  /**
+   * Resolves once the near-cache applied every invalidation Redis sent before the call (or dropped
+   * everything): a write's acknowledgement comes before its invalidation reaches the cache, so a
+   * caller that must read what it just wrote through this store waits for this in between. At
+   * once without a near-cache.
+   */
+  syncNearCache(): Promise<void> {
+    return this.nearCache?.sync() ?? Promise.resolve();
+  }
+
   private readEntity({ entity: entityName, ids, features, indexedOnly }: EntityReadRequest): Promise<FeatureRows> {
     const entity = this.registry.entity(entityName);
     const space = entity.name;
@@ -238,7 +270,8 @@ export class FeatureStore {
       keys[index] = this.keys.entityHash(space, id);
     }
     const plan = this.entityPlan(entity, features);
-    const read = this.backend.read([{ keys, fields: plan.spaces[0]!.fields, maxKeyBytes: plan.spaces[0]!.maxKeyBytes }]);
+    const planned = plan.spaces[0]!;
+    const read = this.backend.read([{ keys, fields: planned.fields, maxKeyBytes: planned.maxKeyBytes, space }]);
     if (!indexedOnly) return read.then((replies) => new FeatureRows(plan, [keys], replies, this.clock()));
     const active = this.backend.isMember(members.map((member) => ({ set: this.keys.entityIndexOf(space, member), member })));
     return Promise.all([read, active]).then(([replies, isActive]) => {
@@ -252,7 +285,12 @@ export class FeatureStore {
     const keys = plan.spaces.map((planned) =>
       request.rows.map((row, index) => atRow(index, `rows[${index}]`, () => this.keys.entityHash(planned.space.name, keyId(planned.space, row)))),
     );
-    const groups = plan.spaces.map((planned, space) => ({ keys: keys[space]!, fields: planned.fields, maxKeyBytes: planned.maxKeyBytes }));
+    const groups = plan.spaces.map((planned, space) => ({
+      keys: keys[space]!,
+      fields: planned.fields,
+      maxKeyBytes: planned.maxKeyBytes,
+      space: planned.space.name,
+    }));
     return this.backend.read(groups).then((replies) => new FeatureRows(plan, keys, replies, this.clock()));
   }
 

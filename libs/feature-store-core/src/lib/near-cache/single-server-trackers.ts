@@ -1,0 +1,24 @@
+import type { Redis } from 'ioredis';
+import type { Tracker, TrackerEvents } from './tracker';
+import { type Trackers, trackerOf } from './trackers';
+
+/** One server: one tracker for every key. */
+export class SingleServerTrackers implements Trackers {
+  private readonly tracker: Tracker;
+
+  constructor(redis: Redis, events: TrackerEvents) {
+    this.tracker = trackerOf(redis, events, false);
+  }
+
+  armedFor(): Tracker | undefined {
+    return this.tracker.armed ? this.tracker : undefined;
+  }
+
+  all(): readonly Tracker[] {
+    return [this.tracker];
+  }
+
+  close(): void {
+    this.tracker.close();
+  }
+}
