@@ -347,8 +347,8 @@ export class NearCache implements Backend {
     let hashes: TrackedHash[];
     try {
       hashes = await tracker.read(reads);
-    } catch {
-      tracker.failed();
+    } catch (error) {
+      tracker.failed(error);
       return this.fillUncached(batch);
     }
     batch.forEach(({ space, key, entry, resolve }, at) => {
@@ -397,8 +397,8 @@ export class NearCache implements Backend {
     let reply: boolean[];
     try {
       reply = await tracker.isMember(set, names);
-    } catch {
-      tracker.failed();
+    } catch (error) {
+      tracker.failed(error);
       return this.readMembersUncached(positions, members, found);
     }
     const fills = this.generation === generation && index.version === version;

@@ -172,8 +172,13 @@ export class Tracker {
     else if (role && role[0] !== 'master') this.lose('topology');
   }
 
-  /** A tracked read failed: the cache drops, and both connections are made again (a timed-out command may still be queued). */
-  failed(): void {
+  /**
+   * A tracked read failed: the cache drops. A redirection (MOVED, ASK: the slot is another
+   * server's now) is a topology change; anything else an error, and both connections are made
+   * again (a timed-out command may still be queued).
+   */
+  failed(error?: unknown): void {
+    if (error instanceof Error && /^(MOVED|ASK) /.test(error.message)) return this.lose('topology');
     this.lose('error');
     this.reconnect();
   }
