@@ -138,7 +138,7 @@ export async function compareResponses(api: Server, reference: Server, requests:
     const sameBody = a.status === 404 ? detail(a.body) === detail(b.body) : isDeepStrictEqual(a.body, b.body);
     if (a.status !== b.status || !sameBody) {
       const shown = (answer: Answer) => `${answer.status} ${JSON.stringify(answer.body).slice(0, 200)}`;
-      differences.push(`${request.method} ${request.path}: api ${shown(a)} / reference ${shown(b)}`);
+      differences.push(`${request.method} ${request.path}: ${api.label} ${shown(a)} / ${reference.label} ${shown(b)}`);
     }
   }
   return differences;

@@ -25,8 +25,18 @@ export abstract class RedisBackend implements Backend {
   abstract write(write: BackendWrite): Promise<WriteCode[]>;
   abstract ping(): Promise<void>;
 
-  /** One SMISMEMBER per set, all sent at once (one round trip; on a cluster, to each set's node). */
-  async isMember(members: readonly SetMember[]): Promise<boolean[]> {
+  /**
+   * One SMISMEMBER per set, all sent at once (one round trip; on a cluster, to each set's node).
+   * One member is one SISMEMBER without an async frame: the original single read's activity gate
+   * is on the hot path.
+   */
+  isMember(members: readonly SetMember[]): Promise<boolean[]> {
+    if (members.length !== 1) return this.isMemberOfSets(members);
+    const { set, member } = members[0]!;
+    return redisCall(() => this.redis.sismember(set, member)).then((reply) => [reply === 1]);
+  }
+
+  private async isMemberOfSets(members: readonly SetMember[]): Promise<boolean[]> {
     const bySet = groupBy(members.keys(), (index) => members[index]!.set);
     const found = new Array<boolean>(members.length);
     await Promise.all(
