@@ -1,5 +1,6 @@
-import { FEATURE_STATUSES, type FeatureRows, type JoinKeyValue } from '@feature-store/core';
+import { FEATURE_STATUSES, type FeatureRows, type FeatureStatus, type JoinKeyValue } from '@feature-store/core';
 import { type JsonSchema, writtenBody } from '../http/route';
+import { isoTime } from './iso-time';
 
 /**
  * The bodies of every read route, written as JSON text straight from a read's `FeatureRows`: a
@@ -18,12 +19,6 @@ function featuresJson(rows: FeatureRows, row: number): string {
   return `${json}}`;
 }
 
-/** ISO-8601 (UTC) of an event time; null when unknown or beyond what a date holds. */
-function isoTime(ms: number | null): string | null {
-  if (ms === null) return null;
-  const date = new Date(ms);
-  return Number.isNaN(date.getTime()) ? null : date.toISOString();
-}
 
 const FEATURE_VALUES: JsonSchema = {
   type: 'object',
@@ -190,6 +185,10 @@ export interface FeastReadBody {
   readonly names: readonly string[];
 }
 
+/** Each status as a JSON string, alone and after a comma (no text made per cell). */
+const STATUS_JSON = Object.fromEntries(FEATURE_STATUSES.map((status) => [status, `"${status}"`])) as Record<FeatureStatus, string>;
+const COMMA_STATUS_JSON = Object.fromEntries(FEATURE_STATUSES.map((status) => [status, `,"${status}"`])) as Record<FeatureStatus, string>;
+
 /** Feast's zero timestamp, for values without a row. */
 const ZERO_TIME = '"1970-01-01T00:00:00Z"';
 
@@ -231,19 +230,26 @@ export const FEAST_READ_BODY = writtenBody<FeastReadBody>(
       const statuses = new Array<string>(count).fill('"PRESENT"').join(',');
       return `{"values":${JSON.stringify(values)},"statuses":[${statuses}],"event_timestamps":[${times}]}`;
     });
+    // A column's event times are its view's (none where its row is not found): made once per view.
+    const timesOfView = new Map<string, string>();
     for (let column = 0; column < names.length; column++) {
       // Feast's UNIX_TIMESTAMP values are epoch seconds; this store's timestamps are ISO-8601 text.
       const epochSeconds = rows.plan.columns[column]!.feature.type === 'timestamp';
       let values = '';
       let statuses = '';
-      let times = '';
       for (let row = 0; row < count; row++) {
-        const comma = row === 0 ? '' : ',';
         const status = rows.status(row, column);
         const json = rows.json(row, column);
-        values += comma + (epochSeconds && status === 'PRESENT' ? String(Math.floor(Date.parse(JSON.parse(json) as string) / 1_000)) : json);
-        statuses += `${comma}"${status}"`;
-        times += comma + (status === 'NOT_FOUND' ? ZERO_TIME : feastTime(rows.columnEventTime(row, column)));
+        if (row > 0) values += ',';
+        values += epochSeconds && status === 'PRESENT' ? String(Math.floor(Date.parse(JSON.parse(json) as string) / 1_000)) : json;
+        statuses += row === 0 ? STATUS_JSON[status] : COMMA_STATUS_JSON[status];
+      }
+      const view = `${rows.plan.columnSpace[column]}:${rows.plan.columnView[column]}`;
+      let times = timesOfView.get(view);
+      if (times === undefined) {
+        times = '';
+        for (let row = 0; row < count; row++) times += (row === 0 ? '' : ',') + feastTime(rows.columnEventTime(row, column));
+        timesOfView.set(view, times);
       }
       columns.push(`{"values":[${values}],"statuses":[${statuses}],"event_timestamps":[${times}]}`);
     }
