@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { jsonDepthExceeds, parseIdListBody } from './json-body';
+import { MAX_JSON_DEPTH, jsonDepthExceeds, parseIdListBody, parsePlainJson } from './json-body';
 
 describe('jsonDepthExceeds', () => {
   it.each([
@@ -65,5 +65,77 @@ describe('parseIdListBody', () => {
         expect(parseIdListBody(JSON.stringify({ user_ids: ids }))).toEqual({ user_ids: ids });
       }),
     );
+  });
+});
+
+describe('parsePlainJson (hand-written fast path) against JSON.parse', () => {
+  const parsed = (text: string): unknown => {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+  };
+  const hasSpecialKey = (value: unknown): boolean =>
+    typeof value === 'object' && value !== null &&
+    Object.entries(value).some(([key, item]) => key === '__proto__' || key === 'constructor' || hasSpecialKey(item));
+
+  it('reads any JSON text of plain strings as JSON.parse does, and gives up on the rest', () => {
+    const plain = fc.string().filter((text) => !/[\\\u0000-\u001f]/.test(text));
+    const json = fc.oneof(
+      fc.json({ maxDepth: 6 }),
+      fc.jsonValue({ maxDepth: 4 }).map((value) => JSON.stringify(value, null, 2)),
+      fc.dictionary(fc.constantFrom('entities', 'features', 'full_feature_names', 'x'), fc.array(plain, { maxLength: 20 })).map((value) => JSON.stringify(value)),
+    );
+    fc.assert(
+      fc.property(json, (text) => {
+        const result = parsePlainJson(text, MAX_JSON_DEPTH);
+        const value: unknown = JSON.parse(text);
+        if (result !== undefined) expect(result).toEqual(value);
+        // Everything without an escape, a special key or too deep a nesting takes the fast path.
+        else expect(text.includes('\\') || hasSpecialKey(value) || jsonDepthExceeds(text, MAX_JSON_DEPTH)).toBe(true);
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+
+  it('never answers for text JSON.parse refuses', () => {
+    const near = fc.oneof(
+      fc.string(),
+      fc.json().chain((text) => fc.nat(text.length).map((cut) => text.slice(0, cut) + text.slice(cut + 1))),
+      fc.json().map((text) => `${text},`),
+    );
+    fc.assert(
+      fc.property(near, (text) => {
+        const result = parsePlainJson(text, MAX_JSON_DEPTH);
+        if (result !== undefined) expect(result).toEqual(parsed(text));
+        if (parsed(text) === undefined) expect(result).toBeUndefined();
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+
+  it.each([
+    ['a Feast read', '{"entities":{"user_id":["user00001","user00002"],"item_id":[1,2]},"features":["v:a"],"full_feature_names":true}'],
+    ['white space and numbers', ' { "a" : [ -0 , 1.5e3 , 0.25, true , false , null , {} , [] ] } '],
+  ])('reads %s', (_name, text) => {
+    expect(parsePlainJson(text, MAX_JSON_DEPTH)).toEqual(JSON.parse(text));
+  });
+
+  it.each([
+    ['an escape', '{"a":"b\\"c"}'],
+    ['__proto__', '{"__proto__":{"x":1}}'],
+    ['constructor', '{"constructor":{"prototype":{"x":1}}}'],
+    ['nesting past the limit', `${'['.repeat(33)}${']'.repeat(33)}`],
+    ['two values', '[1] [2]'],
+    ['a leading zero', '[01]'],
+    ['a byte-order mark', '\ufeff{}'],
+  ])('gives up on %s', (_name, text) => {
+    expect(parsePlainJson(text, MAX_JSON_DEPTH)).toBeUndefined();
+  });
+
+  it('reads nesting up to the limit', () => {
+    const text = `${'['.repeat(32)}${']'.repeat(32)}`;
+    expect(parsePlainJson(text, MAX_JSON_DEPTH)).toEqual(JSON.parse(text));
   });
 });

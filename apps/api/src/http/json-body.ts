@@ -41,23 +41,111 @@ export function parseIdListBody(text: string): Record<string, string[]> | undefi
   return { [match[1]!]: match[2]!.split('","') };
 }
 
+const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+
+/**
+ * Reads JSON text without JSON.parse (see `parseIdListBody` for why: the Feast-style bodies hold
+ * hundreds of short ids) when every string in it is plain: no backslash, no control character.
+ * Returns undefined for any other text, for a key `__proto__` or `constructor` (Fastify's parser
+ * decides those), and past `maxDepth` levels of nesting; what it returns equals JSON.parse's result.
+ */
+export function parsePlainJson(text: string, maxDepth: number): unknown {
+  let at = 0;
+  const GIVE_UP = Symbol('give up');
+  const space = () => {
+    for (let char = text.charCodeAt(at); char === 0x20 || char === 0x0a || char === 0x0d || char === 0x09; char = text.charCodeAt(++at));
+  };
+  const string = (): string | typeof GIVE_UP => {
+    const start = ++at;
+    for (; at < text.length; at++) {
+      const char = text.charCodeAt(at);
+      if (char === 0x22) return text.slice(start, at++);
+      if (char === 0x5c || char < 0x20) return GIVE_UP;
+    }
+    return GIVE_UP;
+  };
+  const value = (depth: number): unknown => {
+    space();
+    const char = text.charCodeAt(at);
+    if (char === 0x22) return string();
+    if (char === 0x5b || char === 0x7b) {
+      if (depth >= maxDepth) return GIVE_UP;
+      return char === 0x5b ? array(depth + 1) : object(depth + 1);
+    }
+    if (char === 0x74 && text.startsWith('true', at)) return (at += 4), true;
+    if (char === 0x66 && text.startsWith('false', at)) return (at += 5), false;
+    if (char === 0x6e && text.startsWith('null', at)) return (at += 4), null;
+    NUMBER.lastIndex = at;
+    const number = NUMBER.exec(text);
+    if (!number) return GIVE_UP;
+    at = NUMBER.lastIndex;
+    return Number(number[0]);
+  };
+  const array = (depth: number): unknown[] | typeof GIVE_UP => {
+    const items: unknown[] = [];
+    at++;
+    space();
+    if (text.charCodeAt(at) === 0x5d) {
+      at++;
+      return items;
+    }
+    for (;;) {
+      const item = value(depth);
+      if (item === GIVE_UP) return GIVE_UP;
+      items.push(item);
+      space();
+      const char = text.charCodeAt(at++);
+      if (char === 0x5d) return items;
+      if (char !== 0x2c) return GIVE_UP;
+    }
+  };
+  const object = (depth: number): Record<string, unknown> | typeof GIVE_UP => {
+    const result: Record<string, unknown> = {};
+    at++;
+    space();
+    if (text.charCodeAt(at) === 0x7d) {
+      at++;
+      return result;
+    }
+    for (;;) {
+      space();
+      if (text.charCodeAt(at) !== 0x22) return GIVE_UP;
+      const key = string();
+      if (key === GIVE_UP || key === '__proto__' || key === 'constructor') return GIVE_UP;
+      space();
+      if (text.charCodeAt(at++) !== 0x3a) return GIVE_UP;
+      const item = value(depth);
+      if (item === GIVE_UP) return GIVE_UP;
+      result[key] = item;
+      space();
+      const char = text.charCodeAt(at++);
+      if (char === 0x7d) return result;
+      if (char !== 0x2c) return GIVE_UP;
+    }
+  };
+  const result = value(0);
+  space();
+  return result === GIVE_UP || at !== text.length ? undefined : result;
+}
+
 /** A Fastify body parser of JSON text (see `acceptJsonOnly`). */
 type JsonParser = (request: FastifyRequest, body: string | Buffer, done: (error: Error | null, value?: unknown) => void) => void;
 
 /**
  * Makes JSON the only body type: Fastify's own parser (which refuses `__proto__` and
  * `constructor.prototype` keys), behind a nesting-depth check, with batch bodies read by
- * `parseIdListBody` first; any other content type is 415. Returns the parser, for routes that
- * take JSON whatever content type the client names (`acceptAnyContentTypeAsJson`).
+ * `parseIdListBody` first and other bodies of plain strings by `parsePlainJson`; any other
+ * content type is 415. Returns the parser, for routes that take JSON whatever content type the
+ * client names (`acceptAnyContentTypeAsJson`).
  */
 export function acceptJsonOnly(fastify: FastifyInstance): JsonParser {
   const parse = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeAllContentTypeParsers();
   const parser: JsonParser = (request, body, done) => {
     const text = body as string;
-    const ids = parseIdListBody(text);
-    if (ids) {
-      done(null, ids);
+    const read = parseIdListBody(text) ?? parsePlainJson(text, MAX_JSON_DEPTH);
+    if (read !== undefined) {
+      done(null, read);
       return;
     }
     if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
