@@ -81,7 +81,7 @@ describe('parsePlainJson (hand-written fast path) against JSON.parse', () => {
     Object.entries(value).some(([key, item]) => key === '__proto__' || key === 'constructor' || hasSpecialKey(item));
 
   it('reads any JSON text of plain strings as JSON.parse does, and gives up on the rest', () => {
-    const plain = fc.string().filter((text) => !/[\\\u0000-\u001f]/.test(text));
+    const plain = fc.string().filter((text) => ![...text].some((char) => char === '\\' || char < ' '));
     const json = fc.oneof(
       fc.json({ maxDepth: 6 }),
       fc.jsonValue({ maxDepth: 4 }).map((value) => JSON.stringify(value, null, 2)),
