@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   const minutes = Math.ceil((loads * (options.warmupS + options.rounds * options.durationS)) / 60);
   log(`${cases.length} cases, ${loads} loads of a server: ${options.warmupS} s warm-up + ${options.rounds} x ${options.durationS} s each, about ${minutes} min`);
   const { runs, warnings } = await runRounds(file, cases, { ...servers, nearCache }, redis, options, log, floor);
-  const cpuProfile = options.cpuProfile ? await profileServers(file, servers, options, log) : null;
+  const cpuProfile = options.cpuProfile ? await profileServers(file, cases, servers, options, log) : null;
 
   const summary = summarise(runs, file.scenarios);
   const verdicts = judgeTargets(summary, file.scenarios);

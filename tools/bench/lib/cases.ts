@@ -173,14 +173,14 @@ export async function runRounds(
 /** CPU profiles of every server under the closed-loop single-read load, one after the other. */
 export async function profileServers(
   file: ScenarioFile,
+  cases: readonly BenchCase[],
   servers: Readonly<Record<string, Server>>,
   options: ReadOptions,
   log: Log,
 ): Promise<CpuProfiles | null> {
-  const single = Object.entries(file.scenarios).find(([, s]) => s.request?.route === 'single' && !s.load.rate);
-  if (!single) return null;
-  const [name, scenario] = single;
-  if (!isHarnessScenario(scenario)) return null;
+  const profiled = cases.find(({ scenario }) => !scenario.load.rate);
+  if (!profiled) return null;
+  const { name, scenario } = profiled;
   const tool = wrkInstalled() ? 'wrk' : 'autocannon';
   const profiles: Record<string, ServerProfile> = {};
   for (const [serverName, server] of Object.entries(servers)) {
