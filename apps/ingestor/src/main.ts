@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { FeatureStore } from '@feature-store/core';
 import { PinoLoggerService } from '@feature-store/nest';
 import { IngestorHealth } from './app/ingestor-health';
 import { loadIngestorConfig } from './app/ingestor-config';
@@ -51,6 +52,7 @@ async function main(argv: readonly string[]): Promise<void> {
       return;
     }
     if (mode !== 'seed' && config.INGEST_METRICS_PORT !== 0) {
+      metrics.followLoads(app.get(FeatureStore));
       // Metrics are not worth stopping ingestion for: a taken port is reported and ingestion goes on.
       metricsServer = await startMetricsServer(metrics, app.get(IngestorHealth), config.INGEST_METRICS_PORT, config.INGEST_METRICS_HOST).catch((error: Error) => {
         Logger.warn(`No metrics endpoint: ${error.message}`, 'Main');

@@ -30,6 +30,7 @@ export {
   type FeatureReadRequest,
   FeatureStore,
   type FeatureStoreOptions,
+  type LoadedRows,
   type ReadOptions,
   type ReadRequest,
 } from './lib/store/feature-store';

@@ -4,7 +4,6 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IngestorMetrics } from '../metrics/ingestor-metrics';
 import { parquetColumn, writeParquet } from '../testing/parquet-files';
 import { BulkLoader, type LoadOptions } from './bulk-loader.service';
 import { LoadFileError } from './source-record';
@@ -28,7 +27,6 @@ describe('BulkLoader on a real Redis', () => {
   let store: FeatureStore;
   let drivers: FeatureStore;
   const namespace = uniqueNamespace('loader');
-  const metrics = new IngestorMetrics();
   const dir = mkdtempSync(join(tmpdir(), 'loader-'));
   const file = (name: string, content: string) => {
     const path = join(dir, name);
@@ -38,7 +36,7 @@ describe('BulkLoader on a real Redis', () => {
   };
   const options: LoadOptions = { batchSize: 2, maxRecordBytes: 1 << 20 };
   const load = (paths: string | string[], view: string, more: Partial<LoadOptions> = {}, target = store) =>
-    new BulkLoader(target, metrics).load(typeof paths === 'string' ? [paths] : paths, view, { ...options, ...more });
+    new BulkLoader(target).load(typeof paths === 'string' ? [paths] : paths, view, { ...options, ...more });
 
   beforeAll(async () => {
     server = await redisForTests();
@@ -75,9 +73,7 @@ describe('BulkLoader on a real Redis', () => {
       expect.objectContaining({ line: 7, reason: expect.stringContaining('Invalid user id "bad id"') }),
     ]);
     expect(progress.length).toBeGreaterThan(1);
-    const counted = await metrics.rows.get();
-    const value = (outcome: string) => counted.values.find((entry) => entry.labels['outcome'] === outcome)?.value;
-    expect([value('written'), value('stale'), value('rejected')]).toEqual([2, 1, 3]);
+    await expect(store.loaded('profile')).resolves.toEqual({ written: 2, stale: 1, rejected: 3 });
     await expect(store.getMany('user', ['c1', 'c2', 'c3'])).resolves.toEqual([
       expect.objectContaining({
         features: { age: 34, score: 0.5, vip: true, seen: '2025-11-27T00:00:00.000Z', embedding: [1, 2], city: 'Paris' },

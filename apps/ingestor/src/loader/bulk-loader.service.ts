@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { FeatureStore, type WriteRow, toEpochMs } from '@feature-store/core';
 import { Pause } from '../common/pause';
-import { IngestorMetrics } from '../metrics/ingestor-metrics';
 import { retrying } from '../common/retry';
 import { type FileFormat, resolveInputs } from './load-inputs';
 import { type OpenedSource, openSource } from './open-source';
@@ -77,10 +76,7 @@ export class BulkLoader {
   private readonly logger = new Logger('Load');
   private readonly pause = new Pause();
 
-  constructor(
-    private readonly store: FeatureStore,
-    private readonly metrics: IngestorMetrics,
-  ) {}
+  constructor(private readonly store: FeatureStore) {}
 
   /**
    * @param inputs files, folders (every *.parquet under them) and globs, see `resolveInputs`
@@ -102,13 +98,25 @@ export class BulkLoader {
     const reasons = new Map<string, { count: number; file: number; line: number }>();
     const reject = (file: number, line: number, reason: string) => {
       counts.rejected += 1;
-      this.metrics.count('load', view.name, { rejected: 1 });
       const known = reasons.get(reason);
       if (known) {
         known.count += 1;
         // Rows rejected by the write come after later lines rejected by the reader: keep the first.
         if (file < known.file || (file === known.file && line < known.line)) Object.assign(known, { file, line });
       } else if (reasons.size < MAX_REASONS) reasons.set(reason, { count: 1, file, line });
+    };
+    // The counts go to Redis, for the ingestor's metrics (a load's own process serves none): what
+    // was handled since the last record; a failed record is tried again with the next one.
+    let recorded = { written: 0, stale: 0, rejected: 0 };
+    const record = async () => {
+      const now = { written: counts.written, stale: counts.stale, rejected: counts.rejected };
+      const added = { written: now.written - recorded.written, stale: now.stale - recorded.stale, rejected: now.rejected - recorded.rejected };
+      try {
+        await this.store.recordLoaded(view.name, added);
+        recorded = now;
+      } catch (error) {
+        this.logger.warn(`Counts of the rows loaded not recorded for the metrics yet: ${(error as Error).message}`);
+      }
     };
     const flush = async (batch: readonly Pending[]) => {
       const { written, stale, rejected } = await retrying(
@@ -119,7 +127,7 @@ export class BulkLoader {
       for (const { row, reason } of rejected) reject(batch[row]!.file, batch[row]!.line, reason);
       counts.written += written;
       counts.stale += stale;
-      this.metrics.count('load', view.name, { written, stale });
+      await record();
       progress();
     };
 
@@ -165,6 +173,7 @@ export class BulkLoader {
     }
     await writing;
     if (batch.length > 0) await flush(batch);
+    await record();
 
     let materialized: LoadSummary['materialized'] = null;
     if (options.incremental) {

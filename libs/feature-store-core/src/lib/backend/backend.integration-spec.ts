@@ -125,6 +125,15 @@ describe('Backend on a real Redis', () => {
     await expect(backend.ping()).resolves.toBeUndefined();
   });
 
+  it('adds counts to the fields of a hash and reads them back', async () => {
+    const key = backend.keys.loaded('v');
+    await expect(backend.counts(key)).resolves.toEqual({});
+    await backend.addCounts(key, { written: 3, stale: 1 });
+    await backend.addCounts(key, { written: 2 });
+    await backend.addCounts(key, {});
+    await expect(backend.counts(key)).resolves.toEqual({ written: 5, stale: 1 });
+  });
+
   it('needs no key outside those declared: it runs for a user whose ACL allows only the namespace', async () => {
     const user = `fs-acl-${namespace.replace(/[^a-z0-9]/g, '')}`;
     const nodes = redis instanceof Cluster ? redis.nodes('all') : [redis as Redis];

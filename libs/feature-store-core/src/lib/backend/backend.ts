@@ -56,6 +56,10 @@ export interface Backend {
   time(key: string): Promise<number | null>;
   /** Moves the time at `key` forward to `ms` (never back); resolves with the time stored afterwards. */
   advanceTime(key: string, ms: number): Promise<number>;
+  /** Adds each count to its field of the hash at `key` (one round trip). */
+  addCounts(key: string, counts: Readonly<Record<string, number>>): Promise<void>;
+  /** The counts of the hash at `key` (empty when there is none). */
+  counts(key: string): Promise<Record<string, number>>;
   /** Resolves when the store can serve (a PING; on a cluster, every slot served). */
   ping(): Promise<void>;
 }

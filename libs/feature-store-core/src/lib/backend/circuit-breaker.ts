@@ -81,6 +81,14 @@ export class CircuitBreaker implements Backend {
     return this.guard(() => this.inner.advanceTime(key, ms));
   }
 
+  addCounts(key: string, counts: Readonly<Record<string, number>>): Promise<void> {
+    return this.guard(() => this.inner.addCounts(key, counts));
+  }
+
+  counts(key: string): Promise<Record<string, number>> {
+    return this.guard(() => this.inner.counts(key));
+  }
+
   ping(): Promise<void> {
     return this.guard(() => this.inner.ping());
   }

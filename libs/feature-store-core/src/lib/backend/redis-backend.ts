@@ -62,6 +62,20 @@ export abstract class RedisBackend implements Backend {
     return redisCall(() => this.redis.fsAdvanceTime(key, ms));
   }
 
+  async addCounts(key: string, counts: Readonly<Record<string, number>>): Promise<void> {
+    const fields = Object.entries(counts);
+    if (fields.length === 0) return;
+    const pipeline = this.redis.pipeline();
+    for (const [field, count] of fields) pipeline.hincrby(key, field, count);
+    const replies = await redisCall(() => pipeline.exec());
+    fields.forEach((_, index) => pipelineReply<number>(replies, index));
+  }
+
+  async counts(key: string): Promise<Record<string, number>> {
+    const stored = await redisCall(() => this.redis.hgetall(key));
+    return Object.fromEntries(Object.entries(stored).map(([field, count]) => [field, Number(count)]));
+  }
+
   async append(stream: string, entries: readonly (readonly string[])[], maxLength?: number): Promise<string[]> {
     if (entries.length === 0) return [];
     const pipeline = this.redis.pipeline();

@@ -114,5 +114,6 @@ describe('key schema', () => {
 
   it('keeps the loader\'s materialized event time per view', () => {
     expect(createKeySchema('t1:').materialized('risk')).toBe('t1:materialized:risk');
+    expect(createKeySchema('t1:').loaded('risk')).toBe('t1:loaded:risk');
   });
 });

@@ -10,6 +10,7 @@ import calculateSlot from 'cluster-key-slot';
  *   <ns>stream:<view>             stream: rows to write to the view (fields id, ts, features)
  *   <ns>stream:<view>:dead-letter stream: entries that can never be applied, with the reason
  *   <ns>materialized:<view>       string: event time (epoch ms) up to which offline files were loaded
+ *   <ns>loaded:<view>             hash: rows bulk loads handled, by outcome (written, stale, rejected)
  *
  * A key space is an entity ("user": the prototype's layout) or, for views keyed by several
  * entities, their names joined by "+" ("driver+customer"). Its <id> is the entity's id; for a
@@ -41,6 +42,8 @@ export interface KeySchema {
   deadLetter(view: string): string;
   /** Where the bulk loader keeps the last event time it materialized into the view. */
   materialized(view: string): string;
+  /** Where bulk loads count the rows they handled, by outcome. */
+  loaded(view: string): string;
 }
 
 /** Index sets per entity on a Redis Cluster. */
@@ -112,5 +115,6 @@ export function createKeySchema(namespace = '', { cluster = false }: { readonly 
     stream: (view) => `${namespace}stream:${streamTag(view)}`,
     deadLetter: (view) => `${namespace}stream:${streamTag(view)}:dead-letter`,
     materialized: (view) => `${namespace}materialized:${view}`,
+    loaded: (view) => `${namespace}loaded:${view}`,
   };
 }

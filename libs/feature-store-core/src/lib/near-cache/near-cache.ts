@@ -272,6 +272,14 @@ export class NearCache implements Backend {
     return this.inner.advanceTime(key, ms);
   }
 
+  addCounts(key: string, counts: Readonly<Record<string, number>>): Promise<void> {
+    return this.inner.addCounts(key, counts);
+  }
+
+  counts(key: string): Promise<Record<string, number>> {
+    return this.inner.counts(key);
+  }
+
   ping(): Promise<void> {
     return this.inner.ping();
   }

@@ -269,6 +269,15 @@ describe('FeatureStore on a real Redis', () => {
     await expect(store.materialized('nope')).rejects.toMatchObject({ code: FeatureStoreErrorCode.UnknownView });
   });
 
+  it('keeps the counts of rows bulk loads handled, per view', async () => {
+    await expect(store.loaded('user_profile')).resolves.toEqual({ written: 0, stale: 0, rejected: 0 });
+    await store.recordLoaded('user_profile', { written: 10, stale: 2, rejected: 0 });
+    await store.recordLoaded('user_profile', { written: 5, rejected: 1 });
+    await expect(store.loaded('user_profile')).resolves.toEqual({ written: 15, stale: 2, rejected: 1 });
+    await expect(store.loaded('user_activity')).resolves.toEqual({ written: 0, stale: 0, rejected: 0 });
+    await expect(store.recordLoaded('nope', { written: 1 })).rejects.toMatchObject({ code: FeatureStoreErrorCode.UnknownView });
+  });
+
   it('counts and looks up ids in the index set', async () => {
     await store.write('merchant_risk', [{ id: 'm77', eventTime: 1, features: { risk: 1 } }]);
     await expect(store.known('merchant', ['m77', 'm78'])).resolves.toEqual([true, false]);

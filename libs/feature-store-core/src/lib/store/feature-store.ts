@@ -67,6 +67,13 @@ export type FeatureReadRequest = {
 
 export type ReadRequest = EntityReadRequest | FeatureReadRequest;
 
+/** Rows bulk loads handled for a view, by outcome (see `recordLoaded`). */
+export interface LoadedRows {
+  readonly written: number;
+  readonly stale: number;
+  readonly rejected: number;
+}
+
 /** What `get` and `getMany` return for an entity id that exists. */
 export interface EntityRecord {
   readonly id: EntityKey;
@@ -211,6 +218,26 @@ export class FeatureStore {
    */
   async advanceMaterialized(viewName: string, eventTimeMs: number): Promise<number> {
     return this.backend.advanceTime(this.keys.materialized(this.registry.view(viewName).name), eventTimeMs);
+  }
+
+  /**
+   * Adds rows a bulk load handled to the view's counts kept in Redis, so that processes other
+   * than the loader (the ingestor's metrics) can tell how many rows loads wrote.
+   * @throws FeatureStoreError `UNKNOWN_VIEW`, `REDIS_ERROR`
+   */
+  async recordLoaded(viewName: string, rows: Partial<LoadedRows>): Promise<void> {
+    const key = this.keys.loaded(this.registry.view(viewName).name);
+    const counts = Object.fromEntries(Object.entries(rows).filter(([, count]) => count !== undefined && count !== 0));
+    await this.backend.addCounts(key, counts as Record<string, number>);
+  }
+
+  /**
+   * The rows bulk loads recorded for the view since its counts were made (`recordLoaded`).
+   * @throws FeatureStoreError `UNKNOWN_VIEW`, `REDIS_ERROR`
+   */
+  async loaded(viewName: string): Promise<LoadedRows> {
+    const { written = 0, stale = 0, rejected = 0 } = await this.backend.counts(this.keys.loaded(this.registry.view(viewName).name));
+    return { written, stale, rejected };
   }
 
   /** A consumer of a view's stream (see `StreamConsumer`); call `ensureGroup()` first. */
