@@ -3,6 +3,8 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 
 export type Source = 'simulator' | 'stream';
 
+const LOAD_OUTCOMES = ['written', 'stale', 'rejected'] as const;
+
 /** The ingestor's Prometheus metrics; `rate()` of the row counters gives rows per second. */
 export class IngestorMetrics {
   readonly registry = new Registry();
@@ -61,10 +63,14 @@ export class IngestorMetrics {
   /**
    * Counts, at each scrape, the rows bulk loads (`ingestor load`, processes of their own that
    * serve no metrics) recorded in Redis since the scrape before, as source "load"; the first
-   * scrape only takes the counts as they stand.
+   * scrape only takes the counts as they stand. The series start at 0, so that a rate sees the
+   * first load's rows.
    */
   followLoads(store: FeatureStore): void {
     this.store = store;
+    for (const view of store.registry.views) {
+      for (const outcome of LOAD_OUTCOMES) this.rows.inc({ source: 'load', view: view.name, outcome }, 0);
+    }
   }
 
   private async collectLoads(): Promise<void> {
@@ -83,7 +89,7 @@ export class IngestorMetrics {
     views.forEach((view, index) => {
       const now = counts[index]!;
       const before = seen.get(view) ?? { written: 0, stale: 0, rejected: 0 };
-      for (const outcome of ['written', 'stale', 'rejected'] as const) {
+      for (const outcome of LOAD_OUTCOMES) {
         // Counts that went down were made again (the key deleted, Redis restarted): all of them are new.
         const added = now[outcome] >= before[outcome] ? now[outcome] - before[outcome] : now[outcome];
         if (added > 0) this.rows.inc({ source: 'load', view, outcome }, added);
