@@ -149,7 +149,8 @@ export function libraryWrite(ctx: WriteContext, rows: readonly Row[], { batchSiz
   });
 }
 
-const LOADED = /(\d+) rows read, (\d+) written, (\d+) stale, (\d+) rejected \((\d+) rows\/s, ([\d.]+) s\)/g;
+/** The loader's summary: "<n> rows read, <n> written, <n> stale, <n> rejected[; <files>] (<n> rows/s, <s> s)". */
+const LOADED = /(\d+) rows read, (\d+) written, (\d+) stale, (\d+) rejected.*?\((\d+) rows\/s, ([\d.]+) s\)/g;
 
 /**
  * The bulk loader as a user runs it: `ingestor load --view user_features <file>`. rows/s is the
