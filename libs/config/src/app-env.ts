@@ -61,7 +61,7 @@ export const API_ENV = defineEnv('api', {
   KEEP_ALIVE_TIMEOUT_MS: variable(envInt(5_000, 100, 600_000), 'An idle keep-alive connection is closed after this, in milliseconds.'),
   MAX_CONNECTIONS: variable(
     envInt(1_000, 1, 1_000_000),
-    'Open connections the API holds at most (per worker); past it new ones are closed at once. With BODY_LIMIT_BYTES it bounds the memory bodies in flight take.',
+    'Open connections the API holds at most (per worker). Past it a new connection takes the place of the one waiting longest without a request being answered (stalled part-way, or idle), or is closed at once when every one is being answered. With BODY_LIMIT_BYTES it bounds the memory bodies in flight take.',
   ),
   HEALTH_TIMEOUT_MS: variable(envInt(500, 10, 60_000), 'How long GET /health waits for Redis to answer PING before answering 503, in milliseconds.'),
   REDIS_COMMAND_TIMEOUT_MS: variable(

@@ -6,6 +6,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AllExceptionsFilter } from '../errors/all-exceptions.filter';
 import { errorResponse } from '../errors/error-response';
+import { capConnections } from '../http/connection-cap';
 import { setUpHttp } from '../http/http-layer';
 import { ApiMetrics } from '../metrics/api-metrics';
 import type { ApiConfig } from './api-config';
@@ -54,7 +55,7 @@ export async function createApp(config: ApiConfig): Promise<NestFastifyApplicati
   const routes = ROUTE_SOURCES.flatMap((source) => app.get(source).routes());
   await setUpHttp(adapter.getInstance(), { config, metrics, routes });
   await adapter.getInstance().ready();
-  // Past the cap Node closes new connections at once: with the body limit, memory stays bounded.
-  adapter.getInstance().server.maxConnections = config.MAX_CONNECTIONS;
+  // At most MAX_CONNECTIONS: with the body limit, memory stays bounded; stalled clients give way.
+  capConnections(adapter.getInstance().server, config.MAX_CONNECTIONS);
   return app;
 }

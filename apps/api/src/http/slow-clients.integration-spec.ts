@@ -32,6 +32,7 @@ function closed(socket: Socket): Promise<string> {
 describe('slow and greedy clients', () => {
   let redis: SpawnedRedis;
   let api: BuiltApi;
+  let redisPaused = false;
   const url = (path: string) => `http://127.0.0.1:${api.port}${path}`;
 
   beforeAll(async () => {
@@ -39,6 +40,8 @@ describe('slow and greedy clients', () => {
     api = await spawnBuiltApi({
       ...redis.env,
       REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
+      // Reads wait on a paused Redis for the whole of the last test.
+      REDIS_COMMAND_TIMEOUT_MS: '5000',
       MAX_CONNECTIONS: String(MAX_CONNECTIONS),
       BODY_LIMIT_BYTES: '4096',
       API_KEYS: `w:${WRITER}:write`,
@@ -80,11 +83,45 @@ describe('slow and greedy clients', () => {
     expect(text).toMatch(/^HTTP\/1\.1 413/);
   });
 
-  it('holds at most MAX_CONNECTIONS connections; the others are closed at once, and it serves again once they go', async () => {
-    const held = await Promise.all(Array.from({ length: MAX_CONNECTIONS }, () => open(api.port)));
-    const extra = await open(api.port).catch(() => null);
-    if (extra) await closed(extra); // accepted by the kernel, then closed by the server at once
+  it('holds at most MAX_CONNECTIONS connections: stalled ones give way to new clients, longest stalled first', async () => {
+    const stalledBody = async () => {
+      const socket = await open(api.port);
+      socket.write(`POST /features/batch HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2000\r\n\r\n{"user_ids":[`);
+      return socket;
+    };
+    // Every connection taken by a client that stalls part-way through its body.
+    const held: Socket[] = [];
+    for (let n = 0; n < MAX_CONNECTIONS; n++) held.push(await stalledBody());
+    const closedFlags = held.map(() => false);
+    held.forEach((socket, n) => socket.once('close', () => (closedFlags[n] = true)));
+
+    // A normal client is served at once: the longest-stalled connection made way for it.
+    expect((await fetch(url('/health/live'))).status).toBe(200);
+    await eventually('the longest-stalled connection to be closed', 2_000, async () => closedFlags[0]!, 20);
+    // The cap holds and no other stalled client lost its connection for it.
+    expect(closedFlags.filter(Boolean)).toHaveLength(1);
     for (const socket of held) socket.destroy();
     await eventually('the API to serve again', 5_000, async () => (await fetch(url('/health/live'))).ok, 50);
   });
+
+  it('never cuts a request being answered to make room: the new connection is closed instead', async () => {
+    // MAX_CONNECTIONS reads whose requests arrived whole, kept waiting on a paused Redis.
+    redisPaused = true;
+    redis.process.kill('SIGSTOP');
+    try {
+      const answers = Array.from({ length: MAX_CONNECTIONS }, () =>
+        fetch(url('/v1/features/user/u1'), { signal: AbortSignal.timeout(8_000) }).then((response) => response.status, () => 0),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const extra = await open(api.port).catch(() => null);
+      const extraAnswer = extra ? await closed(extra) : '';
+      expect(extraAnswer).toBe('');
+      redis.process.kill('SIGCONT');
+      redisPaused = false;
+      // Every request was answered once Redis was back, none cut.
+      expect(new Set(await Promise.all(answers))).toEqual(new Set([404]));
+    } finally {
+      if (redisPaused) redis.process.kill('SIGCONT');
+    }
+  }, 15_000);
 });
