@@ -59,10 +59,12 @@ describe("IngestorMetrics: the rows of bulk loads, other processes, from Redis's
   });
 
   it('answers a scrape without the loads while Redis does not answer', async () => {
-    const gone = createRedisClient(server.target);
+    // Nothing listens there; the client fails commands at once, as the ingestor's does while disconnected.
+    const gone = createRedisClient('redis://127.0.0.1:1', { failFastWhenDisconnected: true });
+    gone.on('error', () => undefined);
     const metrics = new IngestorMetrics();
     metrics.followLoads(new FeatureStore(gone, { registry, namespace }));
-    gone.disconnect();
     await expect(loadRows(metrics)).resolves.toMatchObject({ 'profile:written': 0 });
+    gone.disconnect();
   });
 });
