@@ -45,9 +45,11 @@ const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 
 /**
  * Reads JSON text without JSON.parse (see `parseIdListBody` for why: the Feast-style bodies hold
- * hundreds of short ids) when every string in it is plain: no backslash, no control character.
- * Returns undefined for any other text, for a key `__proto__` or `constructor` (Fastify's parser
- * decides those), and past `maxDepth` levels of nesting; what it returns equals JSON.parse's result.
+ * hundreds of short ids in columns; 100 + 100 new ids took JSON.parse 73-92 µs, this 16-29 µs)
+ * when every string in it is plain: no backslash, no control character. Returns undefined for any
+ * other text, for a key `__proto__` or `constructor` (Fastify's parser decides those), past
+ * `maxDepth` levels of nesting, and for an object inside an array (rows of objects, which
+ * JSON.parse builds about 3 times faster); what it returns equals JSON.parse's result.
  */
 export function parsePlainJson(text: string, maxDepth: number): unknown {
   let at = 0;
@@ -64,12 +66,13 @@ export function parsePlainJson(text: string, maxDepth: number): unknown {
     }
     return GIVE_UP;
   };
-  const value = (depth: number): unknown => {
+  const value = (depth: number, inArray: boolean): unknown => {
     space();
     const char = text.charCodeAt(at);
     if (char === 0x22) return string();
     if (char === 0x5b || char === 0x7b) {
-      if (depth >= maxDepth) return GIVE_UP;
+      // Objects in arrays (rows of a push): JSON.parse builds those about 3 times faster.
+      if (depth >= maxDepth || (inArray && char === 0x7b)) return GIVE_UP;
       return char === 0x5b ? array(depth + 1) : object(depth + 1);
     }
     if (char === 0x74 && text.startsWith('true', at)) return (at += 4), true;
@@ -90,7 +93,7 @@ export function parsePlainJson(text: string, maxDepth: number): unknown {
       return items;
     }
     for (;;) {
-      const item = value(depth);
+      const item = value(depth, true);
       if (item === GIVE_UP) return GIVE_UP;
       items.push(item);
       space();
@@ -114,7 +117,7 @@ export function parsePlainJson(text: string, maxDepth: number): unknown {
       if (key === GIVE_UP || key === '__proto__' || key === 'constructor') return GIVE_UP;
       space();
       if (text.charCodeAt(at++) !== 0x3a) return GIVE_UP;
-      const item = value(depth);
+      const item = value(depth, false);
       if (item === GIVE_UP) return GIVE_UP;
       result[key] = item;
       space();
@@ -123,7 +126,7 @@ export function parsePlainJson(text: string, maxDepth: number): unknown {
       if (char !== 0x2c) return GIVE_UP;
     }
   };
-  const result = value(0);
+  const result = value(0, false);
   space();
   return result === GIVE_UP || at !== text.length ? undefined : result;
 }
