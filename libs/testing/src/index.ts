@@ -10,3 +10,4 @@ export {
 } from './redis-server';
 export { type ClusterNode, type SpawnedCluster, spawnRedisCluster } from './redis-cluster';
 export { eventually } from './eventually';
+export { type MasterConnection, moveSlot } from './move-slot';

@@ -1,6 +1,6 @@
 import calculateSlot from 'cluster-key-slot';
 import { Redis } from 'ioredis';
-import { type SpawnedCluster, eventually, spawnRedisCluster } from '@feature-store/testing';
+import { type SpawnedCluster, eventually, moveSlot, spawnRedisCluster } from '@feature-store/testing';
 import { type RedisClient, createRedisClient } from '../redis/create-redis-client';
 import { Registry } from '../registry/registry';
 import { FeatureStore } from '../store/feature-store';
@@ -48,16 +48,7 @@ describe('NearCache on a cluster whose topology changes', () => {
 
   it('follows a slot moved to another master', async () => {
     const masters = admins.filter((_, at) => cluster.nodes[at]!.role === 'master');
-    const ids = await Promise.all(masters.map((master) => master.call('CLUSTER', 'MYID') as Promise<string>));
-    const slot = calculateSlot(store.keys.entityHash('user', 'user7'));
-    const counts = await Promise.all(masters.map((master) => master.call('CLUSTER', 'COUNTKEYSINSLOT', slot) as Promise<number>));
-    const from = counts.findIndex((count) => count > 0);
-    const to = (from + 1) % masters.length;
-    await masters[to]!.call('CLUSTER', 'SETSLOT', slot, 'IMPORTING', ids[from]!);
-    await masters[from]!.call('CLUSTER', 'SETSLOT', slot, 'MIGRATING', ids[to]!);
-    const keys = (await masters[from]!.call('CLUSTER', 'GETKEYSINSLOT', slot, 100)) as string[];
-    await masters[from]!.call('MIGRATE', '127.0.0.1', masters[to]!.options.port!, '', 0, 5_000, 'KEYS', ...keys);
-    for (const master of masters) await master.call('CLUSTER', 'SETSLOT', slot, 'NODE', ids[to]!);
+    await moveSlot(masters, calculateSlot(store.keys.entityHash('user', 'user7')));
 
     await writeAll(2);
     await store.syncNearCache();

@@ -1,6 +1,6 @@
 import calculateSlot from 'cluster-key-slot';
 import { Redis } from 'ioredis';
-import { type ClusterNode, type SpawnedCluster, eventually, spawnRedisCluster } from '@feature-store/testing';
+import { type ClusterNode, type SpawnedCluster, eventually, moveSlot, spawnRedisCluster } from '@feature-store/testing';
 import type { Durability } from '../backend/redis-backend';
 import { type RedisClient, createRedisClient } from '../redis/create-redis-client';
 import { FeatureStoreErrorCode } from '../errors';
@@ -131,17 +131,8 @@ describe('a Redis Cluster under faults', () => {
     const store = await storeOn();
     await store.write('v', IDS.map((id) => ({ id, eventTime: 1, features: { n: 1 } })));
     const masters = nodes.filter((node) => node.role === 'master').map((node) => new Redis(node.port, '127.0.0.1'));
-    const ids = await Promise.all(masters.map((master) => master.call('CLUSTER', 'MYID') as Promise<string>));
     // Move the slot of user7 by hand, as redis-cli --cluster reshard does: the store's client does not know.
-    const slot = calculateSlot(store.keys.entityHash('user', 'user7'));
-    const counts = await Promise.all(masters.map((master) => master.call('CLUSTER', 'COUNTKEYSINSLOT', slot) as Promise<number>));
-    const from = counts.findIndex((count) => count > 0);
-    const to = (from + 1) % masters.length;
-    await masters[to]!.call('CLUSTER', 'SETSLOT', slot, 'IMPORTING', ids[from]!);
-    await masters[from]!.call('CLUSTER', 'SETSLOT', slot, 'MIGRATING', ids[to]!);
-    const keys = (await masters[from]!.call('CLUSTER', 'GETKEYSINSLOT', slot, 100)) as string[];
-    await masters[from]!.call('MIGRATE', '127.0.0.1', masters[to]!.options.port!, '', 0, 5_000, 'KEYS', ...keys);
-    for (const master of masters) await master.call('CLUSTER', 'SETSLOT', slot, 'NODE', ids[to]!);
+    await moveSlot(masters, calculateSlot(store.keys.entityHash('user', 'user7')));
     for (const master of masters) master.disconnect();
 
     const read = await store.getMany('user', IDS);
