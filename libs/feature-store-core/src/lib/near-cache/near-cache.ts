@@ -362,7 +362,8 @@ export class NearCache implements Backend {
     batch.forEach(({ space, key, entry, resolve }, at) => {
       const { values, ttlMs } = hashes[at]!;
       if (this.generation === generation && space.hashes.get(key) === entry) {
-        entry.values = values;
+        // Frozen: the values never change, so reads judge them once (see `FeatureRows`).
+        entry.values = Object.freeze(values);
         entry.read = undefined;
         // Measured from before the read was sent: the entry expires no later than the hash.
         if (ttlMs !== null && ttlMs >= 0) entry.expiresAt = sentAt + ttlMs;

@@ -30,10 +30,34 @@ export interface InvalidValue {
 }
 
 /**
+ * What a read judged of one cached hash for one plan, as long as none of its views has expired:
+ * found, event times, and per column the status and JSON text. It depends only on the plan and
+ * the values, so it holds for every later read of the same frozen values (see `FeatureRows`).
+ */
+interface Judgement {
+  readonly plan: ReadPlan;
+  readonly any: number;
+  readonly times: Float64Array;
+  readonly statuses: Uint8Array;
+  readonly texts: readonly string[];
+  /** Columns whose stored value does not fit its type. */
+  readonly invalid: readonly number[];
+}
+
+/** Per frozen reply (a near-cache entry's values, served again and again): the last plan's judgement. */
+const judged = new WeakMap<RawValues, Judgement>();
+
+/** Whether the reply is one to judge once for all: frozen (never to change) and holding a hash. */
+const lasting = (reply: RawValues) => reply.length > 0 && Object.isFrozen(reply);
+
+/**
  * The result of a read, the one form every reader takes it in: per entity row and requested
  * feature (column), a status, the value (as JSON text, or typed) and the event time of the view's
  * row; per row and key space, whether the key was found, expired views and keys of the wrong type.
  * Everything is judged once, when the result is built, as of the read's clock.
+ *
+ * Replies that are frozen (the near-cache freezes the values it keeps) are judged once per plan:
+ * an entity read of the same values again copies that judgement, and only checks max ages anew.
  */
 export class FeatureRows {
   readonly length: number;
@@ -75,8 +99,15 @@ export class FeatureRows {
     /** Per space, per view of the space: 1 when the view's row exists (reused across rows). */
     const exists = spaces.map((planned) => new Uint8Array(planned.views.length));
     const invalid: InvalidValue[] = [];
+    const single = spaces.length === 1;
 
     for (let row = 0; row < rows; row++) {
+      const lastingReply = single && lasting(replies[0]![row]!) ? replies[0]![row]! : undefined;
+      if (lastingReply !== undefined) {
+        const judgement = judged.get(lastingReply);
+        if (judgement?.plan === plan && this.reuse(row, judgement, now, invalid)) continue;
+      }
+      const invalidBefore = invalid.length;
       for (let s = 0; s < spaces.length; s++) {
         const planned = spaces[s]!;
         const reply = replies[s]![row]!;
@@ -141,8 +172,43 @@ export class FeatureRows {
         this.statuses[cell] = status;
         this.texts[cell] = text;
       }
+      if (lastingReply !== undefined) this.keep(row, lastingReply, invalid.slice(invalidBefore));
     }
     this.invalidValues = invalid;
+  }
+
+  /** Keeps the judgement of a single-space row for later reads of the same frozen reply, unless a view expired. */
+  private keep(row: number, reply: RawValues, invalid: readonly InvalidValue[]): void {
+    const viewCount = this.plan.spaces[0]!.views.length;
+    const views = [row * viewCount, (row + 1) * viewCount] as const;
+    if (this.expiredFlags[0]!.subarray(...views).includes(1)) return;
+    const cells = [row * this.plan.columns.length, (row + 1) * this.plan.columns.length] as const;
+    judged.set(reply, {
+      plan: this.plan,
+      any: this.anyField[row]!,
+      times: this.eventTimes[0]!.slice(...views),
+      statuses: this.statuses.slice(...cells),
+      texts: this.texts.slice(...cells),
+      invalid: invalid.map((cell) => cell.column),
+    });
+  }
+
+  /** Fills a single-space row from an earlier judgement of its reply; false (nothing filled) when a view has expired since. */
+  private reuse(row: number, judgement: Judgement, now: number, invalid: InvalidValue[]): boolean {
+    const { views } = this.plan.spaces[0]!;
+    for (let v = 0; v < views.length; v++) {
+      const maxAge = views[v]!.maxAgeMs;
+      if (maxAge !== null && now - judgement.times[v]! > maxAge) return false;
+    }
+    const columns = this.plan.columns;
+    this.anyField[row] = judgement.any;
+    this.eventTimes[0]!.set(judgement.times, row * views.length);
+    this.statuses.set(judgement.statuses, row * columns.length);
+    for (let c = 0; c < columns.length; c++) this.texts[row * columns.length + c] = judgement.texts[c]!;
+    for (const column of judgement.invalid) {
+      invalid.push({ row, column, key: this.keys[0]![row]!, field: columns[column]!.feature.name });
+    }
+    return true;
   }
 
   /**
