@@ -29,6 +29,8 @@ export async function createApp(config: ApiConfig): Promise<NestFastifyApplicati
     },
     routerOptions: { maxParamLength: 1_024 },
     logger: false,
+    // No Nest middleware here: without @fastify/middie every request skips its hook.
+    skipMiddie: true,
     // Each request's id: the caller's x-request-id, else a new UUID; echoed in the response.
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
