@@ -10,9 +10,8 @@ export interface CircuitBreakerOptions {
   readonly failures?: number;
   /**
    * How long, at least, the failures in a row must span, in ms, with no call answered between
-   * them. Default 250. A process starved of CPU runs its due timers before it reads the replies
-   * waiting in its socket, so every call in flight times out at once although Redis answered:
-   * such a burst is not a silent Redis, and the calls made after it are answered.
+   * them. Default 250. A Redis busy for a moment (a slow command, a fork) times out every call in
+   * flight at once: such a burst is not a silent Redis, and the calls made after it are answered.
    */
   readonly failureSpanMs?: number;
   /** While open, a probe (PING) every this many ms; the first answered closes the circuit. Default 250. */

@@ -1,5 +1,6 @@
 import calculateSlot from 'cluster-key-slot';
 import type { Cluster } from 'ioredis';
+import { commandDeadlineOf } from '../redis/command-deadline';
 import type { Tracker, TrackerEvents } from './tracker';
 import { type Trackers, trackerOf } from './trackers';
 
@@ -59,7 +60,7 @@ export class ClusterTrackers implements Trackers {
     for (const address of masters) {
       const node = nodes.get(address);
       // A master the client has no connection to yet gets its tracker at a later refresh.
-      if (node && !this.trackers.has(address)) this.trackers.set(address, trackerOf(node, this.events, true));
+      if (node && !this.trackers.has(address)) this.trackers.set(address, trackerOf(node, this.events, true, commandDeadlineOf(this.cluster)));
     }
     if (moved) this.events.lost('topology');
   }

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { commandDeadlineOf } from '../redis/command-deadline';
 import type { Tracker, TrackerEvents } from './tracker';
 import { type Trackers, trackerOf } from './trackers';
 
@@ -7,7 +8,7 @@ export class SingleServerTrackers implements Trackers {
   private readonly tracker: Tracker;
 
   constructor(redis: Redis, events: TrackerEvents) {
-    this.tracker = trackerOf(redis, events, false);
+    this.tracker = trackerOf(redis, events, false, commandDeadlineOf(redis));
   }
 
   armedFor(): Tracker | undefined {

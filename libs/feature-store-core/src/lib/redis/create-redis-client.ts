@@ -1,5 +1,6 @@
 import { Cluster, type ClusterNode, Redis } from 'ioredis';
 import { CoalescingConnector } from './coalesce-writes';
+import { withCommandDeadline, withDeadlineOf } from './command-deadline';
 
 /**
  * The client type the library works with (a single server or a Redis Cluster); applications use
@@ -10,7 +11,11 @@ export type RedisClient = Redis | Cluster;
 export interface RedisClientOptions {
   /** Shown by CLIENT LIST. */
   readonly connectionName?: string;
-  /** A command not answered within this many ms fails with `REDIS_ERROR`; 0 (default): no limit. */
+  /**
+   * A command not answered within this many ms fails with `REDIS_ERROR` (see
+   * `withCommandDeadline`: a reply that arrived in time while the process was busy still counts);
+   * 0 (default): no limit.
+   */
   readonly commandTimeoutMs?: number;
   /**
    * true: while disconnected (including before the first connection is ready), commands fail at
@@ -55,13 +60,13 @@ export function createRedisClient(target: string | readonly string[], options: R
   const retryStrategy = (attempt: number) => Math.min(attempt * 50, maxDelay);
   const common = {
     connectionName: options.connectionName,
-    commandTimeout: options.commandTimeoutMs || undefined,
     maxRetriesPerRequest: 0,
     ...(options.coalesceWrites ? { Connector: CoalescingConnector } : {}),
   };
   const enableOfflineQueue = !(options.failFastWhenDisconnected ?? false);
   const lazyConnect = options.lazyConnect ?? false;
-  if (typeof target === 'string') return new Redis(target, { ...common, lazyConnect, enableOfflineQueue, retryStrategy });
+  const deadline = <T extends RedisClient>(client: T): T => (options.commandTimeoutMs ? withCommandDeadline(client, options.commandTimeoutMs) : client);
+  if (typeof target === 'string') return deadline(new Redis(target, { ...common, lazyConnect, enableOfflineQueue, retryStrategy }));
 
   const [seeds, auth] = parseSeeds(target);
   const cluster = new Cluster(seeds, {
@@ -74,7 +79,7 @@ export function createRedisClient(target: string | readonly string[], options: R
     maxRedirections: CLUSTER_MAX_REDIRECTIONS,
     redisOptions: { ...common, ...auth },
   });
-  return cluster;
+  return deadline(cluster);
 }
 
 /** Seed nodes as ioredis takes them, and the credentials / TLS of the first. */
@@ -98,5 +103,5 @@ function parseSeeds(nodes: readonly string[]): [ClusterNode[], { username?: stri
 
 /** Another client with the same settings, whose commands wait for the connection to be ready. */
 export function queueingDuplicate(redis: RedisClient): RedisClient {
-  return redis instanceof Cluster ? redis.duplicate([], { enableOfflineQueue: true }) : redis.duplicate({ enableOfflineQueue: true });
+  return withDeadlineOf(redis, redis instanceof Cluster ? redis.duplicate([], { enableOfflineQueue: true }) : redis.duplicate({ enableOfflineQueue: true }));
 }
