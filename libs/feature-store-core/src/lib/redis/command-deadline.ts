@@ -17,17 +17,30 @@ interface Pending {
  * is the same for all, so they expire in that order and one timer serves them all.
  */
 class DeadlineQueue {
-  private pending: Pending[] = [];
+  /** From `head` on: the commands not known to be settled; before it, released slots. */
+  private pending: (Pending | undefined)[] = [];
   private head = 0;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly ms: number) {}
 
   track(command: Command): void {
-    // Commands mostly settle in order: the settled ones at the front go at once.
-    while (this.head < this.pending.length && this.pending[this.head]!.command.isSettled) this.head += 1;
+    this.release();
     this.pending.push({ command, at: performance.now() + this.ms });
     this.timer ??= setTimeout(this.due, this.ms);
+  }
+
+  /**
+   * Lets go of the settled commands at the front (commands mostly settle in the order they were
+   * sent): held until their deadline, they and their replies would outlive the young generation
+   * and cost the garbage collector far more than the deadline itself.
+   */
+  private release(): void {
+    while (this.head < this.pending.length && this.pending[this.head]!.command.isSettled) this.pending[this.head++] = undefined;
+    if (this.head >= 1_024 && this.head * 2 >= this.pending.length) {
+      this.pending = this.pending.slice(this.head);
+      this.head = 0;
+    }
   }
 
   /**
@@ -49,12 +62,15 @@ class DeadlineQueue {
         if (at > now) break;
         command.reject(new Error(COMMAND_TIMED_OUT));
       }
-      this.head += 1;
+      this.pending[this.head++] = undefined;
     }
-    this.pending = this.pending.slice(this.head);
-    this.head = 0;
-    const next = this.pending[0];
+    this.release();
+    const next = this.pending[this.head];
     if (next) this.timer = setTimeout(this.due, Math.max(0, next.at - now));
+    else {
+      this.pending = [];
+      this.head = 0;
+    }
   };
 }
 
