@@ -27,7 +27,7 @@ class DeadlineQueue {
   track(command: Command): void {
     this.release();
     this.pending.push({ command, at: performance.now() + this.ms });
-    this.timer ??= setTimeout(this.due, this.ms);
+    this.timer ??= this.after(this.ms);
   }
 
   /**
@@ -41,6 +41,15 @@ class DeadlineQueue {
       this.pending = this.pending.slice(this.head);
       this.head = 0;
     }
+  }
+
+  /**
+   * The timer of the next deadline, which does not keep the process alive: a command in flight
+   * does (its connection, or the reconnection's timers), and a process done with Redis exits at
+   * once, not at the deadline of its last command.
+   */
+  private after(ms: number): NodeJS.Timeout {
+    return setTimeout(this.due, ms).unref();
   }
 
   /**
@@ -66,7 +75,7 @@ class DeadlineQueue {
     }
     this.release();
     const next = this.pending[this.head];
-    if (next) this.timer = setTimeout(this.due, Math.max(0, next.at - now));
+    if (next) this.timer = this.after(Math.max(0, next.at - now));
     else {
       this.pending = [];
       this.head = 0;
