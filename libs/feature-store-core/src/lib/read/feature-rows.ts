@@ -102,7 +102,8 @@ export class FeatureRows {
     const single = spaces.length === 1;
 
     for (let row = 0; row < rows; row++) {
-      const lastingReply = single && lasting(replies[0]![row]!) ? replies[0]![row]! : undefined;
+      const first = replies[0]![row]!;
+      const lastingReply = single && lasting(first) ? first : undefined;
       if (lastingReply !== undefined) {
         const judgement = judged.get(lastingReply);
         if (judgement?.plan === plan && this.reuse(row, judgement, now, invalid)) continue;

@@ -97,13 +97,14 @@ class DeadlineQueue {
  */
 export function withCommandDeadline<T extends Redis | Cluster>(client: T, ms: number): T {
   const queue = new DeadlineQueue(ms);
-  const send = client.sendCommand.bind(client) as (command: Command, ...rest: unknown[]) => unknown;
+  // A server's sendCommand takes (command, stream), a cluster's (command, stream, node).
+  const send = client.sendCommand as (command: Command, stream?: unknown, node?: unknown) => unknown;
   Object.defineProperty(client, 'sendCommand', {
     configurable: true,
     writable: true,
-    value: (command: Command, ...rest: unknown[]) => {
+    value: (command: Command, stream?: unknown, node?: unknown) => {
       queue.track(command);
-      return send(command, ...rest);
+      return send.call(client, command, stream, node);
     },
   });
   deadlines.set(client, ms);
