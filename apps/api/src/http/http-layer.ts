@@ -9,6 +9,7 @@ import { ApiError } from '../errors/api-error';
 import type { ApiMetrics } from '../metrics/api-metrics';
 import { acceptAnyContentTypeAsJson, acceptJsonOnly } from './json-body';
 import { type ApiRoute, bodyWriter } from './route';
+import { writeAtTurnEnd } from './turn-end-writes';
 
 const BEARER = 'bearer';
 
@@ -17,6 +18,7 @@ const BEARER = 'bearer';
  * - JSON bodies only (`acceptJsonOnly`), but for routes of Feast's clients, which send JSON under
  *   any content type;
  * - the request id (the caller's `x-request-id`, or a new UUID) echoed on every response;
+ * - responses written together at the end of the event loop's turn (`writeAtTurnEnd`);
  * - the key check of the route's scope, before the body is read;
  * - request metrics by route and status;
  * - one response layer: each response schema selects its serializer (the writer of a
@@ -34,7 +36,7 @@ export async function setUpHttp(
   const jsonParser = acceptJsonOnly(fastify);
   fastify.addHook('onSend', (request, reply, _payload, done) => {
     void reply.header('x-request-id', request.id);
-    done();
+    writeAtTurnEnd(done);
   });
   fastify.addHook('onResponse', (request, reply, done) => {
     metrics.observeRequest(request.method, request.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1_000);
