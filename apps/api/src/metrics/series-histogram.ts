@@ -41,11 +41,9 @@ export class SeriesHistogram<T extends string> extends Histogram<T> {
     const bounds = this.config.buckets;
     return {
       observe(value: number) {
+        // An indexed loop: an iterator here allocated its results on every observation (rows' ages, per row).
         let bucket = 0;
-        for (const bound of bounds) {
-          if (value <= bound) break;
-          bucket++;
-        }
+        while (bucket < bounds.length && !(value <= bounds[bucket]!)) bucket++;
         target.counts[bucket] += 1;
         target.sum += value;
         target.count++;
