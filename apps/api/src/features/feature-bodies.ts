@@ -11,10 +11,13 @@ import { isoTime } from './iso-time';
 
 /** The features object of a row: `{"age":34,...}`, columns in order, null unless served. */
 function featuresJson(rows: FeatureRows, row: number): string {
-  const names = rows.plan.columnJsonNames;
-  let json = '{';
-  for (let column = 0; column < names.length; column++) {
-    json += `${column === 0 ? '' : ','}${names[column]}:${rows.json(row, column)}`;
+  const prefixes = rows.plan.columnJsonPrefixes;
+  if (prefixes.length === 0) return '{}';
+  // Two appends per cell: each piece of a template literal would be a string of its own to collect.
+  let json = '';
+  for (let column = 0; column < prefixes.length; column++) {
+    json += prefixes[column];
+    json += rows.json(row, column);
   }
   return `${json}}`;
 }

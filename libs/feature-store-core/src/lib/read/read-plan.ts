@@ -41,8 +41,11 @@ export class ReadPlan {
   readonly columnSpace: readonly number[];
   readonly columnField: readonly number[];
   readonly columnView: readonly number[];
-  /** For each column, its feature name as JSON text (`"age"`). */
-  readonly columnJsonNames: readonly string[];
+  /**
+   * For each column, the JSON text before its value in an object of the columns in order:
+   * `{"age":` for the first, `,"gender":` for the others (a writer appends the values and `}`).
+   */
+  readonly columnJsonPrefixes: readonly string[];
 
   private constructor(
     readonly columns: readonly FeatureReference[],
@@ -77,7 +80,7 @@ export class ReadPlan {
     this.columnSpace = columns.map((column) => spaces.findIndex((planned) => planned.features.includes(column)));
     this.columnField = columns.map((column, index) => spaces[this.columnSpace[index]!]!.features.indexOf(column));
     this.columnView = columns.map((column, index) => spaces[this.columnSpace[index]!]!.views.indexOf(column.view));
-    this.columnJsonNames = columns.map((column) => JSON.stringify(column.feature.name));
+    this.columnJsonPrefixes = columns.map((column, index) => `${index === 0 ? '{' : ','}${JSON.stringify(column.feature.name)}:`);
   }
 
   /**
