@@ -59,8 +59,10 @@ export async function setUpHttp(
   const check = scopeCheck(config);
   /** An empty path parameter names no resource: 404, as for any unknown route, before anything else. */
   const rejectEmptyParams = (request: FastifyRequest) => {
-    if (Object.values(request.params as Record<string, string>).includes('')) {
-      throw new ApiError(404, 'NOT_FOUND', `Cannot ${request.method} ${request.url}`);
+    const params = request.params as Record<string, string>;
+    // A loop over the keys: no array of the values per request.
+    for (const name in params) {
+      if (params[name] === '') throw new ApiError(404, 'NOT_FOUND', `Cannot ${request.method} ${request.url}`);
     }
   };
   const addRoute = (context: FastifyInstance, route: ApiRoute) => {
