@@ -55,9 +55,27 @@ export function atRow<T>(row: number, label: string, run: () => T): T {
   try {
     return run();
   } catch (error) {
-    if (error instanceof FeatureStoreError) {
-      throw new FeatureStoreError(error.code, `${label}: ${error.message}`, { ...error.location, row });
-    }
-    throw error;
+    throw locatedAt(error, row, label);
   }
+}
+
+/**
+ * `map` of each item, in order; a FeatureStoreError it throws is re-thrown as `atRow` does, with
+ * the label `field[row]`. For the read paths: no label or closure is made per item.
+ */
+export function mapRows<T, R>(items: readonly T[], field: string, map: (item: T) => R): R[] {
+  const mapped = new Array<R>(items.length);
+  let row = 0;
+  try {
+    for (; row < items.length; row++) mapped[row] = map(items[row]!);
+  } catch (error) {
+    throw locatedAt(error, row, `${field}[${row}]`);
+  }
+  return mapped;
+}
+
+/** A FeatureStoreError with `label` before its message and `row` in its location; any other error as it is. */
+function locatedAt(error: unknown, row: number, label: string): unknown {
+  if (!(error instanceof FeatureStoreError)) return error;
+  return new FeatureStoreError(error.code, `${label}: ${error.message}`, { ...error.location, row });
 }

@@ -1,5 +1,5 @@
 import type { FeatureValue } from '../codec/codec';
-import { atRow } from '../errors';
+import { mapRows } from '../errors';
 import type { Backend, RawValues } from '../backend/backend';
 import { CircuitBreaker, type CircuitBreakerOptions } from '../backend/circuit-breaker';
 import { createBackend } from '../backend/create-backend';
@@ -251,7 +251,7 @@ export class FeatureStore {
    */
   async known(entity: string, ids: readonly EntityKey[]): Promise<boolean[]> {
     const space = this.registry.keySpace(entity);
-    const members = ids.map((id, index) => atRow(index, `ids[${index}]`, () => keyId(space, id)));
+    const members = mapRows(ids, 'ids', (id) => keyId(space, id));
     return this.redisBackend.isMember(members.map((member) => ({ set: this.keys.entityIndexOf(space.name, member), member })));
   }
 
@@ -289,13 +289,8 @@ export class FeatureStore {
   private readEntity({ entity: entityName, ids, features, indexedOnly }: EntityReadRequest): Promise<FeatureRows> {
     const entity = this.registry.entity(entityName);
     const space = entity.name;
-    const keys = new Array<string>(ids.length);
-    const members = new Array<string>(ids.length);
-    for (let index = 0; index < ids.length; index++) {
-      const id = atRow(index, `ids[${index}]`, () => keyId(entity, ids[index]));
-      members[index] = id;
-      keys[index] = this.keys.entityHash(space, id);
-    }
+    const members = mapRows(ids, 'ids', (id) => keyId(entity, id));
+    const keys = members.map((id) => this.keys.entityHash(space, id));
     const plan = this.entityPlan(entity, features);
     const planned = plan.spaces[0]!;
     const read = this.backend.read([{ keys, fields: planned.fields, maxKeyBytes: planned.maxKeyBytes, space }]);
@@ -310,7 +305,7 @@ export class FeatureStore {
   private readFeatures(request: FeatureReadRequest): Promise<FeatureRows> {
     const plan = 'featureService' in request ? this.servicePlan(request.featureService) : this.featurePlan(request.features);
     const keys = plan.spaces.map((planned) =>
-      request.rows.map((row, index) => atRow(index, `rows[${index}]`, () => this.keys.entityHash(planned.space.name, keyId(planned.space, row)))),
+      mapRows(request.rows, 'rows', (row) => this.keys.entityHash(planned.space.name, keyId(planned.space, row))),
     );
     const groups = plan.spaces.map((planned, space) => ({
       keys: keys[space]!,
