@@ -51,13 +51,13 @@ export const LEGACY_ENTITY_BODY = writtenBody<EntityReadBody>(LEGACY_ENTRY, ({ i
 
 /** POST /features/batch: one entry per id, in order; `"features": null` for an unknown id. */
 export const LEGACY_BATCH_BODY = writtenBody<EntityReadBody>({ type: 'array', items: LEGACY_ENTRY }, ({ ids, rows }) => {
-  let json = '';
+  let json = '[';
   for (let row = 0; row < ids.length; row++) {
-    json += row === 0 ? '[{"user_id":' : ',{"user_id":';
+    json += row === 0 ? '{"user_id":' : ',{"user_id":';
     json += JSON.stringify(ids[row]);
     json += rows.found(row) ? `,"features":${featuresJson(rows, row)}}` : ',"features":null}';
   }
-  return ids.length === 0 ? '[]' : `${json}]`;
+  return `${json}]`;
 });
 
 const V1_RESULT: JsonSchema = {

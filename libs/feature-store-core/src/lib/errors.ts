@@ -48,28 +48,17 @@ export class FeatureStoreError extends Error {
 }
 
 /**
- * Runs `run`; a FeatureStoreError it throws is re-thrown with `label` before its message and
- * `row` in its location, so that batch callers learn which element was at fault.
+ * `map` of each item, in order. A FeatureStoreError it throws is re-thrown with `labelOf(row)`
+ * before its message and `row` in its location, so that batch callers learn which element was at
+ * fault; the label is made only then (nothing per item on the read and write paths).
  */
-export function atRow<T>(row: number, label: string, run: () => T): T {
-  try {
-    return run();
-  } catch (error) {
-    throw locatedAt(error, row, label);
-  }
-}
-
-/**
- * `map` of each item, in order; a FeatureStoreError it throws is re-thrown as `atRow` does, with
- * the label `field[row]`. For the read paths: no label or closure is made per item.
- */
-export function mapRows<T, R>(items: readonly T[], field: string, map: (item: T) => R): R[] {
+export function mapRows<T, R>(items: readonly T[], labelOf: (row: number) => string, map: (item: T) => R): R[] {
   const mapped = new Array<R>(items.length);
   let row = 0;
   try {
     for (; row < items.length; row++) mapped[row] = map(items[row]!);
   } catch (error) {
-    throw locatedAt(error, row, `${field}[${row}]`);
+    throw locatedAt(error, row, labelOf(row));
   }
   return mapped;
 }

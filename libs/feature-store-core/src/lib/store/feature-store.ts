@@ -251,7 +251,7 @@ export class FeatureStore {
    */
   async known(entity: string, ids: readonly EntityKey[]): Promise<boolean[]> {
     const space = this.registry.keySpace(entity);
-    const members = mapRows(ids, 'ids', (id) => keyId(space, id));
+    const members = mapRows(ids, idLabel, (id) => keyId(space, id));
     return this.redisBackend.isMember(members.map((member) => ({ set: this.keys.entityIndexOf(space.name, member), member })));
   }
 
@@ -289,7 +289,7 @@ export class FeatureStore {
   private readEntity({ entity: entityName, ids, features, indexedOnly }: EntityReadRequest): Promise<FeatureRows> {
     const entity = this.registry.entity(entityName);
     const space = entity.name;
-    const members = mapRows(ids, 'ids', (id) => keyId(entity, id));
+    const members = mapRows(ids, idLabel, (id) => keyId(entity, id));
     const keys = members.map((id) => this.keys.entityHash(space, id));
     const plan = this.entityPlan(entity, features);
     const planned = plan.spaces[0]!;
@@ -305,7 +305,7 @@ export class FeatureStore {
   private readFeatures(request: FeatureReadRequest): Promise<FeatureRows> {
     const plan = 'featureService' in request ? this.servicePlan(request.featureService) : this.featurePlan(request.features);
     const keys = plan.spaces.map((planned) =>
-      mapRows(request.rows, 'rows', (row) => this.keys.entityHash(planned.space.name, keyId(planned.space, row))),
+      mapRows(request.rows, rowLabel, (row) => this.keys.entityHash(planned.space.name, keyId(planned.space, row))),
     );
     const groups = plan.spaces.map((planned, space) => ({
       keys: keys[space]!,
@@ -333,6 +333,10 @@ export class FeatureStore {
     return memo(this.plans, `\u0002${name}`, () => ReadPlan.forService(this.registry.featureService(name)));
   }
 }
+
+/** How a bad id of a read is named in its error: `ids[3]`, `rows[3]`. */
+const idLabel = (row: number) => `ids[${row}]`;
+const rowLabel = (row: number) => `rows[${row}]`;
 
 /** The reply of an id outside the entity's index: as if its hash did not exist. */
 const INACTIVE: RawValues = Object.freeze([]);

@@ -1,4 +1,4 @@
-import { FeatureStoreError, FeatureStoreErrorCode, atRow } from '../errors';
+import { FeatureStoreError, FeatureStoreErrorCode, mapRows } from '../errors';
 import type { Backend, BackendRow } from '../backend/backend';
 import { WriteCode } from '../redis/scripts';
 import type { Registry } from '../registry/registry';
@@ -80,7 +80,7 @@ export class RowWriter {
   check(viewName: string, rows: readonly WriteRow[]): BackendRow[] {
     const { space, view } = this.target(viewName);
     const encode = rowEncoder(space, view, this.backend.keys);
-    return rows.map((row, index) => atRow(index, `Row ${index}`, () => encode(row)));
+    return mapRows(rows, (row) => `Row ${row}`, encode);
   }
 
   /**
