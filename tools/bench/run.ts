@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   const api = await startApi(redis.url, { ...apiOptions, profileDir });
   // The same build on the same registry with near_cache on, for the cases that compare the two.
   const nearCache = cases.some(({ scenario }) => scenario.nearCache)
-    ? await startApi(redis.url, { ...apiOptions, label: NEAR_CACHE_SERVER, env: { REGISTRY_PATH: NEAR_CACHE_REGISTRY } })
+    ? await startApi(redis.url, { ...apiOptions, profileDir, label: NEAR_CACHE_SERVER, env: { REGISTRY_PATH: NEAR_CACHE_REGISTRY } })
     : undefined;
   const reference = await startReference(redis.url, { profileDir });
   const floor = cases.some(({ tool }) => tool === 'paced') ? await startFloor() : undefined;
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   const minutes = Math.ceil((loads * (options.warmupS + options.rounds * options.durationS)) / 60);
   log(`${cases.length} cases, ${loads} loads of a server: ${options.warmupS} s warm-up + ${options.rounds} x ${options.durationS} s each, about ${minutes} min`);
   const { runs, warnings } = await runRounds(file, cases, { ...servers, nearCache }, redis, options, log, floor);
-  const cpuProfile = options.cpuProfile ? await profileServers(file, cases, servers, options, log) : null;
+  const cpuProfile = options.cpuProfile ? await profileServers(file, cases, servers, nearCache, options, log) : null;
 
   const summary = summarise(runs, file.scenarios);
   const verdicts = judgeTargets(summary, file.scenarios);

@@ -170,11 +170,15 @@ export async function runRounds(
   return { runs, warnings };
 }
 
-/** CPU profiles of every server under the closed-loop single-read load, one after the other. */
+/**
+ * CPU profiles of every server under the first closed-loop case, one after the other; the
+ * near-cache API too when that case compares it.
+ */
 export async function profileServers(
   file: ScenarioFile,
   cases: readonly BenchCase[],
   servers: Readonly<Record<string, Server>>,
+  nearCache: Server | undefined,
   options: ReadOptions,
   log: Log,
 ): Promise<CpuProfiles | null> {
@@ -183,7 +187,8 @@ export async function profileServers(
   const { name, scenario } = profiled;
   const tool = wrkInstalled() ? 'wrk' : 'autocannon';
   const profiles: Record<string, ServerProfile> = {};
-  for (const [serverName, server] of Object.entries(servers)) {
+  const profiledServers = { ...servers, ...(nearCache && scenario.nearCache ? { [NEAR_CACHE_SERVER]: nearCache } : {}) };
+  for (const [serverName, server] of Object.entries(profiledServers)) {
     log(`CPU profile of ${serverName} under ${name} (${tool}, ${options.durationS} s)`);
     await profiler(server, 'start');
     const result = await load(file, { scenario, tool }, server, options);

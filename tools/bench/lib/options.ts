@@ -80,8 +80,9 @@ table and target verdicts, and writes reports/bench/latest.{json,md}.
                       always one process)                               BENCH_API_WORKERS
   --wrk-threads N     wrk threads (default 1: the servers need the other core)  BENCH_WRK_THREADS
   --cpu-profile       after the rounds, CPU-profile the API and the reference
-                      under the first closed-loop case run (single reads
-                      unless --only says otherwise) and print the top
+                      (and the near-cache API in a hot case) under the
+                      first closed-loop case run (single reads unless
+                      --only says otherwise) and print the top
                       functions by self time                            BENCH_CPU_PROFILE=1
   --no-build          use the existing dist/ build of the API           BENCH_NO_BUILD=1
   --out DIR           report folder (default reports/bench)             BENCH_OUT
