@@ -61,18 +61,22 @@ const lasting = (reply: RawValues) => reply.length > 0 && Object.isFrozen(reply)
  */
 export class FeatureRows {
   readonly length: number;
-  /** Per row and column: the status code (index in FEATURE_STATUSES). */
-  private readonly statuses: Uint8Array;
+  /**
+   * Every per-cell, per-key and per-view flag of the read, in one buffer (one allocation per
+   * read): per row and column the status code (index in FEATURE_STATUSES), from 0; per row and
+   * space, from `wrongTypeAt`, 1 when the key held another type than a hash, and from `anyAt`, 1
+   * when any field read was set (for entity reads: the id is known); per view (see `viewAt`),
+   * from `expiredAt`, 1 when the row is older than the view's max_age; then, from `existsAt`, per
+   * view of the plan, whether the row being judged has it (scratch, while the constructor runs).
+   */
+  private readonly flags: Uint8Array;
+  private readonly wrongTypeAt: number;
+  private readonly anyAt: number;
+  private readonly expiredAt: number;
+  /** Per view (see `viewAt`): the event time of the row, NaN when none. */
+  private readonly times: Float64Array;
   /** Per row and column: the value's JSON text ("null" unless PRESENT). */
   private readonly texts: string[];
-  /** Per row and space: 1 when the key held another type than a hash. */
-  private readonly wrongTypes: Uint8Array;
-  /** Per row and space: 1 when any field read was set (for entity reads: the id is known). */
-  private readonly anyField: Uint8Array;
-  /** Per row, space and view of the space: the event time of the row, NaN when none. */
-  private readonly eventTimes: Float64Array[];
-  /** Per row, space and view: 1 when the row is older than the view's max_age. */
-  private readonly expiredFlags: Uint8Array[];
   /** Cells whose stored value does not fit its type. */
   readonly invalidValues: readonly InvalidValue[];
 
@@ -88,16 +92,15 @@ export class FeatureRows {
     now: number,
   ) {
     const rows = (this.length = keys[0]?.length ?? 0);
-    const { spaces, columns } = plan;
+    const { spaces, columns, viewCount } = plan;
     const cells = rows * columns.length;
-    this.statuses = new Uint8Array(cells);
+    this.wrongTypeAt = cells;
+    this.anyAt = cells + rows * spaces.length;
+    this.expiredAt = this.anyAt + rows * spaces.length;
+    const existsAt = this.expiredAt + rows * viewCount;
+    const flags = (this.flags = new Uint8Array(existsAt + viewCount));
+    const times = (this.times = new Float64Array(rows * viewCount));
     this.texts = new Array<string>(cells);
-    this.wrongTypes = new Uint8Array(rows * spaces.length);
-    this.anyField = new Uint8Array(rows * spaces.length);
-    this.eventTimes = spaces.map((planned) => new Float64Array(rows * planned.views.length));
-    this.expiredFlags = spaces.map((planned) => new Uint8Array(rows * planned.views.length));
-    /** Per space, per view of the space: 1 when the view's row exists (reused across rows). */
-    const exists = spaces.map((planned) => new Uint8Array(planned.views.length));
     const invalid: InvalidValue[] = [];
     const single = spaces.length === 1;
 
@@ -109,15 +112,16 @@ export class FeatureRows {
         if (judgement?.plan === plan && this.reuse(row, judgement, now, invalid)) continue;
       }
       const invalidBefore = invalid.length;
+      flags.fill(0, existsAt);
       for (let s = 0; s < spaces.length; s++) {
         const planned = spaces[s]!;
         const reply = replies[s]![row]!;
-        const viewCount = planned.views.length;
-        const found = exists[s]!.fill(0);
-        const times = this.eventTimes[s]!;
+        const spaceViews = planned.views.length;
+        const exists = existsAt + planned.firstView;
+        const rowViews = this.viewAt(row, s, 0);
         if (reply === WRONG_TYPE) {
-          this.wrongTypes[row * spaces.length + s] = 1;
-          times.fill(NaN, row * viewCount, (row + 1) * viewCount);
+          flags[this.wrongTypeAt + row * spaces.length + s] = 1;
+          times.fill(NaN, rowViews, rowViews + spaceViews);
           continue;
         }
         let any = 0;
@@ -125,37 +129,36 @@ export class FeatureRows {
           const raw = reply[f];
           if (raw !== null && raw !== false && raw !== undefined) {
             any = 1;
-            found[planned.fieldViews[f]!] = 1;
+            flags[exists + planned.fieldViews[f]!] = 1;
           }
         }
-        for (let v = 0; v < viewCount; v++) {
+        for (let v = 0; v < spaceViews; v++) {
           const raw = reply[planned.featureCount + v];
-          const at = row * viewCount + v;
+          const at = rowViews + v;
           if (raw === null || raw === false || raw === undefined) {
             times[at] = NaN;
             continue;
           }
-          any = found[v] = 1;
+          any = flags[exists + v] = 1;
           // A stored event time that is not a time this store writes (by hand: text, or outside
           // 1970 .. 9999) reads as none: the row exists, its age is unknown (as for rows the
           // original prototype wrote).
           const ms = Number(raw);
           times[at] = raw.trim() !== '' && Number.isSafeInteger(ms) && ms >= 0 && ms <= MAX_EPOCH_MS ? ms : NaN;
           const maxAge = planned.views[v]!.maxAgeMs;
-          if (maxAge !== null && now - times[at]! > maxAge) this.expiredFlags[s]![at] = 1;
+          if (maxAge !== null && now - times[at]! > maxAge) flags[this.expiredAt + at] = 1;
         }
-        this.anyField[row * spaces.length + s] = any;
+        flags[this.anyAt + row * spaces.length + s] = any;
       }
       for (let c = 0; c < columns.length; c++) {
         const s = plan.columnSpace[c]!;
         const v = plan.columnView[c]!;
         const cell = row * columns.length + c;
-        const viewCount = spaces[s]!.views.length;
         let status: number;
         let text = 'null';
-        if (this.wrongTypes[row * spaces.length + s]) status = INVALID;
-        else if (!this.viewFound(row, s, v, exists[s]!)) status = NOT_FOUND;
-        else if (this.expiredFlags[s]![row * viewCount + v]) status = OUTSIDE_MAX_AGE;
+        if (flags[this.wrongTypeAt + row * spaces.length + s]) status = INVALID;
+        else if (!this.viewFound(row, s, flags[existsAt + spaces[s]!.firstView + v] === 1)) status = NOT_FOUND;
+        else if (flags[this.expiredAt + this.viewAt(row, s, v)]) status = OUTSIDE_MAX_AGE;
         else {
           const raw = replies[s]![row]![plan.columnField[c]!];
           if (raw === null || raw === false || raw === undefined) status = NULL_VALUE;
@@ -170,7 +173,7 @@ export class FeatureRows {
             }
           }
         }
-        this.statuses[cell] = status;
+        flags[cell] = status;
         this.texts[cell] = text;
       }
       if (lastingReply !== undefined) this.keep(row, lastingReply, invalid.slice(invalidBefore));
@@ -178,18 +181,25 @@ export class FeatureRows {
     this.invalidValues = invalid;
   }
 
+  /** Where the flag and time of a view of a planned space are for a row: per space, per row, per view. */
+  private viewAt(row: number, space: number, view: number): number {
+    const planned = this.plan.spaces[space]!;
+    return this.length * planned.firstView + row * planned.views.length + view;
+  }
+
   /** Keeps the judgement of a single-space row for later reads of the same frozen reply, unless a view expired. */
   private keep(row: number, reply: RawValues, invalid: readonly InvalidValue[]): void {
-    const viewCount = this.plan.spaces[0]!.views.length;
-    const views = [row * viewCount, (row + 1) * viewCount] as const;
-    if (this.expiredFlags[0]!.subarray(...views).includes(1)) return;
-    const cells = [row * this.plan.columns.length, (row + 1) * this.plan.columns.length] as const;
+    const views = this.viewAt(row, 0, 0);
+    const viewsEnd = views + this.plan.spaces[0]!.views.length;
+    if (this.flags.subarray(this.expiredAt + views, this.expiredAt + viewsEnd).includes(1)) return;
+    const cells = row * this.plan.columns.length;
+    const cellsEnd = cells + this.plan.columns.length;
     judged.set(reply, {
       plan: this.plan,
-      any: this.anyField[row]!,
-      times: this.eventTimes[0]!.slice(...views),
-      statuses: this.statuses.slice(...cells),
-      texts: this.texts.slice(...cells),
+      any: this.flags[this.anyAt + row]!,
+      times: this.times.slice(views, viewsEnd),
+      statuses: this.flags.slice(cells, cellsEnd),
+      texts: this.texts.slice(cells, cellsEnd),
       invalid: invalid.map((cell) => cell.column),
     });
   }
@@ -202,9 +212,9 @@ export class FeatureRows {
       if (maxAge !== null && now - judgement.times[v]! > maxAge) return false;
     }
     const columns = this.plan.columns;
-    this.anyField[row] = judgement.any;
-    this.eventTimes[0]!.set(judgement.times, row * views.length);
-    this.statuses.set(judgement.statuses, row * columns.length);
+    this.flags[this.anyAt + row] = judgement.any;
+    this.times.set(judgement.times, this.viewAt(row, 0, 0));
+    this.flags.set(judgement.statuses, row * columns.length);
     for (let c = 0; c < columns.length; c++) this.texts[row * columns.length + c] = judgement.texts[c]!;
     for (const column of judgement.invalid) {
       invalid.push({ row, column, key: this.keys[0]![row]!, field: columns[column]!.feature.name });
@@ -217,13 +227,13 @@ export class FeatureRows {
    * unset features are NULL_VALUE, as the original contract serves them); in a feature read, a
    * view's row exists when its event time or any feature read of it is set.
    */
-  private viewFound(row: number, space: number, view: number, exists: Uint8Array): boolean {
-    return this.plan.entity ? this.anyField[row * this.plan.spaces.length + space] === 1 : exists[view] === 1;
+  private viewFound(row: number, space: number, exists: boolean): boolean {
+    return this.plan.entity ? this.found(row, space) : exists;
   }
 
   /** The status of a cell. */
   status(row: number, column: number): FeatureStatus {
-    return FEATURE_STATUSES[this.statuses[row * this.plan.columns.length + column]!]!;
+    return FEATURE_STATUSES[this.flags[row * this.plan.columns.length + column]!]!;
   }
 
   /** The value of a cell as JSON text: "null" unless its status is PRESENT. */
@@ -234,7 +244,7 @@ export class FeatureRows {
   /** The typed value of a cell: null unless its status is PRESENT. */
   value(row: number, column: number): FeatureValue {
     const cell = row * this.plan.columns.length + column;
-    if (this.statuses[cell] !== PRESENT) return null;
+    if (this.flags[cell] !== PRESENT) return null;
     const raw = this.replies[this.plan.columnSpace[column]!]![row]![this.plan.columnField[column]!] as string;
     return decodeValue(this.plan.columns[column]!.feature, raw) ?? null;
   }
@@ -244,17 +254,17 @@ export class FeatureRows {
    * hash. For an entity read (one space), whether the id is known.
    */
   found(row: number, space = 0): boolean {
-    return this.anyField[row * this.plan.spaces.length + space] === 1;
+    return this.flags[this.anyAt + row * this.plan.spaces.length + space] === 1;
   }
 
   /** Whether the key of a row in a planned space held another type than a hash. */
   wrongType(row: number, space: number): boolean {
-    return this.wrongTypes[row * this.plan.spaces.length + space] === 1;
+    return this.flags[this.wrongTypeAt + row * this.plan.spaces.length + space] === 1;
   }
 
   /** The event time (epoch ms) of the row of a planned view, null when unknown. */
   eventTime(row: number, space: number, view: number): number | null {
-    const ms = this.eventTimes[space]![row * this.plan.spaces[space]!.views.length + view]!;
+    const ms = this.times[this.viewAt(row, space, view)]!;
     return Number.isNaN(ms) ? null : ms;
   }
 
@@ -265,6 +275,6 @@ export class FeatureRows {
 
   /** Whether the row of a planned view is older than its max_age. */
   expired(row: number, space: number, view: number): boolean {
-    return this.expiredFlags[space]![row * this.plan.spaces[space]!.views.length + view] === 1;
+    return this.flags[this.expiredAt + this.viewAt(row, space, view)] === 1;
   }
 }

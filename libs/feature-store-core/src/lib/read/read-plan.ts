@@ -24,6 +24,8 @@ export interface PlannedSpace {
   readonly fieldViews: readonly number[];
   /** The most bytes one key's reply can take (see `maxValueBytes`): what splits a large read. */
   readonly maxKeyBytes: number;
+  /** The views of the spaces before this one: where its views start among all the plan's views. */
+  readonly firstView: number;
 }
 
 /**
@@ -46,6 +48,8 @@ export class ReadPlan {
    * `{"age":` for the first, `,"gender":` for the others (a writer appends the values and `}`).
    */
   readonly columnJsonPrefixes: readonly string[];
+  /** The views of all spaces. */
+  readonly viewCount: number;
 
   private constructor(
     readonly columns: readonly FeatureReference[],
@@ -69,14 +73,21 @@ export class ReadPlan {
       if (!planned.views.includes(column.view)) planned.views.push(column.view);
       planned.features.push(column);
     }
-    this.spaces = spaces.map(({ space, views, features }) => ({
-      space,
-      views,
-      fields: [...features.map((column) => column.feature.name), ...views.map((view) => view.eventTimeField)],
-      featureCount: features.length,
-      fieldViews: features.map((column) => views.indexOf(column.view)),
-      maxKeyBytes: features.reduce((sum, column) => sum + maxValueBytes(column.feature) + 1, views.length * 24 + 2),
-    }));
+    let viewsBefore = 0;
+    this.spaces = spaces.map(({ space, views, features }) => {
+      const planned = {
+        space,
+        views,
+        fields: [...features.map((column) => column.feature.name), ...views.map((view) => view.eventTimeField)],
+        featureCount: features.length,
+        fieldViews: features.map((column) => views.indexOf(column.view)),
+        maxKeyBytes: features.reduce((sum, column) => sum + maxValueBytes(column.feature) + 1, views.length * 24 + 2),
+        firstView: viewsBefore,
+      };
+      viewsBefore += views.length;
+      return planned;
+    });
+    this.viewCount = viewsBefore;
     this.columnSpace = columns.map((column) => spaces.findIndex((planned) => planned.features.includes(column)));
     this.columnField = columns.map((column, index) => spaces[this.columnSpace[index]!]!.features.indexOf(column));
     this.columnView = columns.map((column, index) => spaces[this.columnSpace[index]!]!.views.indexOf(column.view));
