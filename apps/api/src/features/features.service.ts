@@ -52,6 +52,7 @@ export class FeaturesService {
   /** Records what the read served: entities found or missing, age of rows, invalid data. */
   private account(rows: FeatureRows): FeatureRows {
     const { plan } = rows;
+    const now = Date.now();
     plan.spaces.forEach((planned, space) => {
       let found = 0;
       for (let row = 0; row < rows.length; row++) {
@@ -63,7 +64,7 @@ export class FeaturesService {
         found += 1;
         for (let view = 0; view < planned.views.length; view++) {
           const eventTime = rows.eventTime(row, space, view);
-          if (eventTime !== null) this.metrics.observeEventTime(planned.views[view]!.name, eventTime);
+          if (eventTime !== null) this.metrics.observeEventTime(planned.views[view]!.name, eventTime, now);
         }
       }
       this.metrics.countEntities(planned.space.name, found, rows.length - found);

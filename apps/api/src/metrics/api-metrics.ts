@@ -99,11 +99,11 @@ export class ApiMetrics {
     byStatus[status].observe(seconds);
   }
 
-  /** Records the age of a served row of `view`: pass as `onEventTime` to the store's JSON reads. */
-  readonly observeEventTime = (view: string, eventTimeMs: number): void => {
+  /** Records the age of a served row of `view` at `now` (epoch ms; a read passes its one clock reading for all its rows). */
+  observeEventTime(view: string, eventTimeMs: number, now = Date.now()): void {
     const series = memo(this.ageSeries, view, this.newAgeSeries);
-    series.observe(Math.max(0, (Date.now() - eventTimeMs) / 1_000));
-  };
+    series.observe(Math.max(0, (now - eventTimeMs) / 1_000));
+  }
 
   /** Counts ids read of `entity`, found or not. */
   countEntities(entity: string, found: number, missing: number): void {
