@@ -82,9 +82,9 @@ function v1Fields(body: EntityReadBody, row: number): string {
   let expired = '';
   let times = '';
   for (let view = 0; view < views.length; view++) {
-    const name = JSON.stringify(views[view]!.name);
-    if (rows.expired(row, 0, view)) expired += `${expired === '' ? '' : ','}${name}`;
-    if (body.eventTimes) times += `${times === '' ? '' : ','}${name}:${JSON.stringify(isoTime(rows.eventTime(row, 0, view)))}`;
+    // A view's name is written only where needed: a row seldom has an expired view.
+    if (rows.expired(row, 0, view)) expired += `${expired === '' ? '' : ','}${JSON.stringify(views[view]!.name)}`;
+    if (body.eventTimes) times += `${times === '' ? '' : ','}${JSON.stringify(views[view]!.name)}:${JSON.stringify(isoTime(rows.eventTime(row, 0, view)))}`;
   }
   const fields = `"id":${JSON.stringify(body.ids[row])},"features":${featuresJson(rows, row)},"expired":[${expired}]`;
   return body.eventTimes ? `${fields},"event_times":{${times}}` : fields;
@@ -106,7 +106,8 @@ export const V1_BATCH_BODY = writtenBody<EntityReadBody>(
   (body) => {
     let json = `{"entity":${JSON.stringify(body.entity)},"results":[`;
     for (let row = 0; row < body.ids.length; row++) {
-      json += `${row === 0 ? '' : ','}${body.rows.found(row) ? `{${v1Fields(body, row)}}` : 'null'}`;
+      if (row > 0) json += ',';
+      json += body.rows.found(row) ? `{${v1Fields(body, row)}}` : 'null';
     }
     return `${json}]}`;
   },
@@ -125,6 +126,10 @@ function joinKeysOf(rows: FeatureRows): string[] {
 }
 
 const STATUS: JsonSchema = { type: 'string', enum: [...FEATURE_STATUSES] };
+
+/** Each status as a JSON string, alone and after a comma (no text made per cell). */
+const STATUS_JSON = Object.fromEntries(FEATURE_STATUSES.map((status) => [status, `"${status}"`])) as Record<FeatureStatus, string>;
+const COMMA_STATUS_JSON = Object.fromEntries(FEATURE_STATUSES.map((status) => [status, `,"${status}"`])) as Record<FeatureStatus, string>;
 
 /**
  * POST /v1/features: per row, its key and, aligned with `features`, the values, statuses and
@@ -158,24 +163,40 @@ export const FEATURE_READ_BODY = writtenBody<FeatureReadBody>(
     required: ['features', 'results'],
   },
   ({ rows, keys }) => {
-    const { columns, service } = rows.plan;
+    const { columns, service, spaces, columnSpace, columnView, viewCount } = rows.plan;
     const joinKeys = joinKeysOf(rows);
+    // Each row's key written from its join keys (all present: the store refuses a row without one).
+    const keyPrefixes = joinKeys.map((name, index) => `${index === 0 ? '{' : ','}${JSON.stringify(name)}:`);
+    /** Per view of the plan, its event time as JSON for the row being written: made once for all its columns. */
+    const viewTimes = new Array<string | undefined>(viewCount);
     let json = `{"features":${JSON.stringify(columns.map((column) => `${column.view.name}:${column.feature.name}`))}`;
     if (service) json += `,"feature_service":${JSON.stringify({ name: service.name, version: service.version })}`;
     json += ',"results":[';
     for (let row = 0; row < rows.length; row++) {
-      const key = Object.fromEntries(joinKeys.map((name) => [name, keys[row]![name]]));
+      let key = joinKeys.length === 0 ? '{' : '';
+      for (let index = 0; index < joinKeys.length; index++) {
+        key += keyPrefixes[index];
+        key += JSON.stringify(keys[row]![joinKeys[index]!]);
+      }
       let values = '';
       let statuses = '';
       let times = '';
+      viewTimes.fill(undefined);
       for (let column = 0; column < columns.length; column++) {
-        const comma = column === 0 ? '' : ',';
         const status = rows.status(row, column);
-        values += comma + rows.json(row, column);
-        statuses += `${comma}"${status}"`;
-        times += comma + JSON.stringify(status === 'NOT_FOUND' ? null : isoTime(rows.columnEventTime(row, column)));
+        if (column > 0) {
+          values += ',';
+          times += ',';
+        }
+        values += rows.json(row, column);
+        statuses += column === 0 ? STATUS_JSON[status] : COMMA_STATUS_JSON[status];
+        if (status === 'NOT_FOUND') times += 'null';
+        else {
+          const view = spaces[columnSpace[column]!]!.firstView + columnView[column]!;
+          times += viewTimes[view] ??= JSON.stringify(isoTime(rows.columnEventTime(row, column)));
+        }
       }
-      json += `${row === 0 ? '' : ','}{"key":${JSON.stringify(key)},"values":[${values}],"statuses":[${statuses}],"event_times":[${times}]}`;
+      json += `${row === 0 ? '' : ','}{"key":${key}},"values":[${values}],"statuses":[${statuses}],"event_times":[${times}]}`;
     }
     return `${json}]}`;
   },
@@ -189,10 +210,6 @@ export interface FeastReadBody {
   /** The name of each feature column: `feature`, or `view__feature` with full_feature_names. */
   readonly names: readonly string[];
 }
-
-/** Each status as a JSON string, alone and after a comma (no text made per cell). */
-const STATUS_JSON = Object.fromEntries(FEATURE_STATUSES.map((status) => [status, `"${status}"`])) as Record<FeatureStatus, string>;
-const COMMA_STATUS_JSON = Object.fromEntries(FEATURE_STATUSES.map((status) => [status, `,"${status}"`])) as Record<FeatureStatus, string>;
 
 /** Feast's zero timestamp, for values without a row. */
 const ZERO_TIME = '"1970-01-01T00:00:00Z"';
