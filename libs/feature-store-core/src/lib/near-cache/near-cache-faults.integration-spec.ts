@@ -29,8 +29,8 @@ async function kill(admin: Redis, suffix: string): Promise<number> {
 }
 
 /**
- * What needs a server of its own: Redis's tracking table, expiry without active expiry, FLUSHALL
- * and killed connections. Each test has a new server and store.
+ * What needs a server of its own: Redis's tracking table, expiry without active expiry, FLUSHALL,
+ * SWAPDB and killed connections. Each test has a new server and store.
  */
 describe('NearCache on a private server', () => {
   let server: SpawnedRedis;
@@ -99,6 +99,23 @@ describe('NearCache on a private server', () => {
     const before = hits();
     await expect(store.get('user', 'u1')).resolves.toMatchObject({ features: { age: 9 } });
     expect(hits() - before).toBe(1);
+  });
+
+  it('drops everything on SWAPDB, which Redis does not invalidate: at the next check, or at once for a sync', async () => {
+    await admin.select(1);
+    await admin.hset('user:u1:features', 'age', '71', '_t', '2000');
+    await admin.select(0);
+    await expect(store.get('user', 'u1')).resolves.toMatchObject({ features: { age: 1 } });
+    await admin.swapdb(0, 1);
+    await store.syncNearCache();
+    expect(stats().drops.flush).toBe(1);
+    await expect(store.get('user', 'u1')).resolves.toMatchObject({ features: { age: 71 } });
+    // And without a sync: the check every second sees the swap back.
+    await armed();
+    await store.get('user', 'u1');
+    await admin.swapdb(0, 1);
+    await eventually('the drop at the check', 5_000, () => stats().drops.flush === 2);
+    await expect(store.get('user', 'u1')).resolves.toMatchObject({ features: { age: 1 } });
   });
 
   it.each([

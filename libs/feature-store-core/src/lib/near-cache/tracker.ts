@@ -7,7 +7,8 @@ export const INVALIDATION_CHANNEL = '__redis__:invalidate';
 /**
  * Why a near-cache dropped everything it held:
  *   disconnect  a tracking or invalidation connection closed (invalidations may have been lost)
- *   flush       FLUSHALL or FLUSHDB (Redis's null invalidation)
+ *   flush       FLUSHALL or FLUSHDB (Redis's null invalidation), or SWAPDB, for which Redis sends
+ *               no invalidation at all: the check sees it by Redis's count of SWAPDB calls
  *   redirect    the server no longer redirects the tracked keys' invalidations to the cache
  *               (CLIENT TRACKINGINFO: off, another redirect, or broken_redirect)
  *   topology    on a cluster, a slot moved or a master changed
@@ -61,6 +62,8 @@ export class Tracker {
   private epoch = 0;
   /** Moves on every close of `invalidations`: a subscription begun before is of a connection gone. */
   private connection = 0;
+  /** Redis's count of SWAPDB calls when the tracker armed (see `swapCount`). */
+  private swaps: number | null = null;
   private arming = false;
   private checking = false;
   private closed = false;
@@ -132,27 +135,31 @@ export class Tracker {
    * Resolves once every invalidation Redis sent before the call has been applied: a PING through
    * `invalidations` is answered after them, and one through `data` proves that tracking was not
    * lost with its connection before (on a cluster, ROLE that the server is still the master whose
-   * writes it reports). When either fails, the cache is dropped first.
+   * writes it reports; on a server, that no SWAPDB came since it armed). When either fails, the
+   * cache is dropped first.
    */
   async sync(): Promise<void> {
     if (!this.armed) return;
     const epoch = this.epoch;
     let role: unknown[] | null;
+    let swaps: number | null;
     try {
-      [role] = await Promise.all([this.mustBeMaster ? this.data.role() : null, this.data.ping(), this.invalidations.ping()]);
+      [role, swaps] = await Promise.all([this.mustBeMaster ? this.data.role() : null, this.swapCount(), this.data.ping(), this.invalidations.ping()]);
     } catch {
       // The failure is the answer: whatever invalidations were lost, the cache drops.
       if (epoch === this.epoch) this.failed();
       return;
     }
-    if (epoch === this.epoch && role && role[0] !== 'master') this.lose('topology');
+    if (epoch !== this.epoch) return;
+    if (role && role[0] !== 'master') this.lose('topology');
+    else if (this.swapped(swaps)) this.lose('flush');
   }
 
   /**
    * Confirms that tracking still holds (tracking on, redirected to the live `invalidations`,
-   * which answers; on a cluster the server is still a master), within `timeoutMs`; else drops the
-   * cache and, when the server did not answer, makes both connections again (which discards what
-   * they had queued). Arms the tracker when it is not.
+   * which answers; on a cluster the server is still a master; no SWAPDB since it armed), within
+   * `timeoutMs`; else drops the cache and, when the server did not answer, makes both connections
+   * again (which discards what they had queued). Arms the tracker when it is not.
    */
   async check(timeoutMs: number): Promise<void> {
     if (this.closed || this.checking) return;
@@ -162,14 +169,15 @@ export class Tracker {
     const id = this.subscriberId;
     const answers = await within(
       timeoutMs,
-      Promise.all([this.data.client('TRACKINGINFO'), this.mustBeMaster ? this.data.role() : null, this.invalidations.ping()]),
+      Promise.all([this.data.client('TRACKINGINFO'), this.mustBeMaster ? this.data.role() : null, this.swapCount(), this.invalidations.ping()]),
     );
     this.checking = false;
     if (epoch !== this.epoch) return;
     if (answers === null) return this.failed();
-    const [info, role] = answers;
+    const [info, role, swaps] = answers;
     if (!tracksFor(info, id)) this.lose('redirect');
     else if (role && role[0] !== 'master') this.lose('topology');
+    else if (this.swapped(swaps)) this.lose('flush');
   }
 
   /**
@@ -188,6 +196,23 @@ export class Tracker {
     this.armed = false;
     this.data.disconnect();
     this.invalidations.disconnect();
+  }
+
+  /**
+   * How many SWAPDB calls Redis has counted (INFO commandstats), null when unknown. SWAPDB gives
+   * the connections' database the contents of another without invalidating a key, so a change of
+   * this count means every cached value may be of the other database. (CONFIG RESETSTAT moves it
+   * too: a needless drop.) A cluster has no SWAPDB: null. A server that refuses INFO (an ACL)
+   * fails the call, so the tracker never arms there.
+   */
+  private async swapCount(): Promise<number | null> {
+    if (this.mustBeMaster) return null;
+    return Number(/^cmdstat_swapdb:calls=(\d+)/m.exec(await this.data.info('commandstats'))?.[1] ?? 0);
+  }
+
+  /** Whether the count of SWAPDB calls moved since the tracker armed. */
+  private swapped(swaps: number | null): boolean {
+    return swaps !== null && this.swaps !== null && swaps !== this.swaps;
   }
 
   private lose(reason: NearCacheDropReason): void {
@@ -225,16 +250,22 @@ export class Tracker {
     this.arming = true;
     const epoch = this.epoch;
     let confirmed = false;
+    let swaps: number | null = null;
     try {
       await this.data.client('TRACKING', 'ON', 'REDIRECT', id);
-      confirmed = tracksFor(await this.data.client('TRACKINGINFO'), id);
+      let info: unknown;
+      [info, swaps] = await Promise.all([this.data.client('TRACKINGINFO'), this.swapCount()]);
+      confirmed = tracksFor(info, id);
     } catch {
       // Not armed: the cache serves from Redis (`armed` false shows in the stats) until a retry.
     } finally {
       this.arming = false;
     }
     if (epoch !== this.epoch) return this.arm();
-    if (confirmed) this.armed = true;
+    if (confirmed) {
+      this.swaps = swaps;
+      this.armed = true;
+    }
   }
 }
 
