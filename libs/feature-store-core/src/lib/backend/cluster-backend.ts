@@ -3,7 +3,7 @@ import type { Cluster, Redis } from 'ioredis';
 import { FeatureStoreError } from '../errors';
 import type { KeySchema } from '../keys/key-schema';
 import { pipelineReply, redisCall, toRedisError } from '../redis/redis-call';
-import { type HashGroup, WriteCode, defineScripts, writeRows } from '../redis/scripts';
+import { type HashGroup, WriteCode, writeRows } from '../redis/scripts';
 import { type BackendRow, type BackendWrite, type RawValues, WRONG_TYPE } from './backend';
 import { type Durability, RedisBackend, WRITE_CHUNK, checkReplicated, chunked, groupBy } from './redis-backend';
 import { wrongTypeOrFail } from './single-server-backend';
@@ -72,7 +72,6 @@ export class ClusterBackend extends RedisBackend {
       cluster,
       rows.map((row) => row.hash),
       async (master, indexes) => {
-        defineScripts(master);
         const pipeline = master.pipeline();
         const chunks = calls(indexes);
         for (const chunk of chunks) writeRows(pipeline, script, pick(rows, chunk));

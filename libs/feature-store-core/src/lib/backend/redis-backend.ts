@@ -2,7 +2,7 @@ import { FeatureStoreError, FeatureStoreErrorCode } from '../errors';
 import type { KeySchema } from '../keys/key-schema';
 import type { RedisClient } from '../redis/create-redis-client';
 import { pipelineReply, redisCall } from '../redis/redis-call';
-import { type HashGroup, type WriteCode, defineScripts } from '../redis/scripts';
+import { type HashGroup, type WriteCode, advanceTime } from '../redis/scripts';
 import type { Backend, BackendWrite, RawValues, SetMember } from './backend';
 
 /** `WAIT <replicas> <timeoutMs>` after writes: see `FeatureStoreOptions.durability`. */
@@ -17,9 +17,7 @@ export abstract class RedisBackend implements Backend {
     protected readonly redis: RedisClient,
     readonly keys: KeySchema,
     protected readonly durability: Durability | undefined,
-  ) {
-    defineScripts(redis);
-  }
+  ) {}
 
   abstract read(groups: readonly HashGroup[]): Promise<RawValues[][]>;
   abstract write(write: BackendWrite): Promise<WriteCode[]>;
@@ -59,7 +57,7 @@ export abstract class RedisBackend implements Backend {
   }
 
   advanceTime(key: string, ms: number): Promise<number> {
-    return redisCall(() => this.redis.fsAdvanceTime(key, ms));
+    return redisCall(() => advanceTime(this.redis, key, ms));
   }
 
   async addCounts(key: string, counts: Readonly<Record<string, number>>): Promise<void> {
