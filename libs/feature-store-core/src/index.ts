@@ -1,4 +1,4 @@
-export { type FeatureValue, fromText, toEpochMs } from './lib/codec/codec';
+export { type FeatureValue, fromText, jsonString, toEpochMs } from './lib/codec/codec';
 export { type ErrorLocation, FeatureStoreError, FeatureStoreErrorCode } from './lib/errors';
 export { type EntityKey, type JoinKeyValue } from './lib/keys/entity-key';
 export { EVENT_TIME_FIELD_PREFIX, INDEX_BUCKETS, type KeySchema, compositeId, createKeySchema, eventTimeField } from './lib/keys/key-schema';

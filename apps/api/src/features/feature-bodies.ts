@@ -1,4 +1,4 @@
-import { FEATURE_STATUSES, type FeatureRows, type FeatureStatus, type JoinKeyValue } from '@feature-store/core';
+import { FEATURE_STATUSES, type FeatureRows, type FeatureStatus, type JoinKeyValue, jsonString } from '@feature-store/core';
 import { type JsonSchema, writtenBody } from '../http/route';
 import { isoTime } from './iso-time';
 
@@ -22,6 +22,8 @@ function featuresJson(rows: FeatureRows, row: number): string {
   return `${json}}`;
 }
 
+/** A join key value as JSON (ids are written once per row: JSON.stringify only where a string needs escapes). */
+const keyJson = (value: JoinKeyValue): string => (typeof value === 'string' ? jsonString(value) : JSON.stringify(value));
 
 const FEATURE_VALUES: JsonSchema = {
   type: 'object',
@@ -46,7 +48,7 @@ const LEGACY_ENTRY: JsonSchema = {
 
 /** GET /features/{user_id}: `{"user_id", "features"}` of the (found) first row. */
 export const LEGACY_ENTITY_BODY = writtenBody<EntityReadBody>(LEGACY_ENTRY, ({ ids, rows }) =>
-  `{"user_id":${JSON.stringify(ids[0])},"features":${featuresJson(rows, 0)}}`,
+  `{"user_id":${keyJson(ids[0]!)},"features":${featuresJson(rows, 0)}}`,
 );
 
 /** POST /features/batch: one entry per id, in order; `"features": null` for an unknown id. */
@@ -54,7 +56,7 @@ export const LEGACY_BATCH_BODY = writtenBody<EntityReadBody>({ type: 'array', it
   let json = '[';
   for (let row = 0; row < ids.length; row++) {
     json += row === 0 ? '{"user_id":' : ',{"user_id":';
-    json += JSON.stringify(ids[row]);
+    json += keyJson(ids[row]!);
     json += rows.found(row) ? `,"features":${featuresJson(rows, row)}}` : ',"features":null}';
   }
   return `${json}]`;
@@ -86,7 +88,7 @@ function v1Fields(body: EntityReadBody, row: number): string {
     if (rows.expired(row, 0, view)) expired += `${expired === '' ? '' : ','}${JSON.stringify(views[view]!.name)}`;
     if (body.eventTimes) times += `${times === '' ? '' : ','}${JSON.stringify(views[view]!.name)}:${JSON.stringify(isoTime(rows.eventTime(row, 0, view)))}`;
   }
-  const fields = `"id":${JSON.stringify(body.ids[row])},"features":${featuresJson(rows, row)},"expired":[${expired}]`;
+  const fields = `"id":${keyJson(body.ids[row]!)},"features":${featuresJson(rows, row)},"expired":[${expired}]`;
   return body.eventTimes ? `${fields},"event_times":{${times}}` : fields;
 }
 
@@ -176,7 +178,7 @@ export const FEATURE_READ_BODY = writtenBody<FeatureReadBody>(
       let key = joinKeys.length === 0 ? '{' : '';
       for (let index = 0; index < joinKeys.length; index++) {
         key += keyPrefixes[index];
-        key += JSON.stringify(keys[row]![joinKeys[index]!]);
+        key += keyJson(keys[row]![joinKeys[index]!]!);
       }
       let values = '';
       let statuses = '';

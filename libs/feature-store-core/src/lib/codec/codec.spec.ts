@@ -1,7 +1,7 @@
 import { FeatureStoreErrorCode } from '../errors';
 import type { FeatureDefinition, FeatureType } from '../registry/registry.types';
 import fc from 'fast-check';
-import { decodeValue, encodeValue, fromText, toEpochMs, valueJson } from './codec';
+import { decodeValue, encodeValue, fromText, jsonString, toEpochMs, valueJson } from './codec';
 
 const feature = (type: FeatureType, dimension: number | null = null): FeatureDefinition => ({
   name: 'f',
@@ -99,7 +99,7 @@ describe('codec', () => {
     ['float_vector', '1,1e999'],
   ])('reads a stored %s %j that does not fit the type as invalid (undefined)', (type, raw) => {
     expect(decodeValue(feature(type), raw)).toBeUndefined();
-    expect(valueJson(feature(type), raw)).toBeUndefined();
+    expect(valueJson(feature(type))(raw)).toBeUndefined();
   });
 
   // valueJson writes common numbers as their stored text: it must mean what decodeValue reads,
@@ -117,7 +117,7 @@ describe('codec', () => {
       );
       fc.assert(
         fc.property(stored, (raw) => {
-          const json = valueJson(feature(type), raw);
+          const json = valueJson(feature(type))(raw);
           const value = decodeValue(feature(type), raw);
           if (value === undefined) expect(json).toBeUndefined();
           else expect(JSON.stringify(JSON.parse(json!))).toBe(JSON.stringify(value));
@@ -126,6 +126,20 @@ describe('codec', () => {
       );
     },
   );
+
+  // jsonString writes text with nothing to escape between quotes itself: byte for byte what
+  // JSON.stringify writes, for any text (quotes, backslashes, control characters, lone surrogates).
+  it('writes every string as JSON.stringify does', () => {
+    const text = fc.oneof(
+      fc.string(),
+      fc.string({ unit: 'binary' }),
+      fc.string({ unit: fc.constantFrom('a', '"', '\\', '\n', '\u0000', '\u001f', ' ', '\u007f', '\u2028', '\ud800', '\udfff', '😀', 'é') }),
+    );
+    fc.assert(
+      fc.property(text, (value) => expect(jsonString(value)).toBe(JSON.stringify(value))),
+      { numRuns: 5_000 },
+    );
+  });
 
   it.each<[FeatureType, unknown]>([
     ['int', 9007199254740991],

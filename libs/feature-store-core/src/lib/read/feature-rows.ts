@@ -1,4 +1,4 @@
-import { type FeatureValue, MAX_EPOCH_MS, decodeValue, valueJson } from '../codec/codec';
+import { type FeatureValue, MAX_EPOCH_MS, decodeValue } from '../codec/codec';
 import { type RawValues, WRONG_TYPE } from '../backend/backend';
 import type { ReadPlan } from './read-plan';
 
@@ -163,7 +163,7 @@ export class FeatureRows {
           const raw = replies[s]![row]![plan.columnField[c]!];
           if (raw === null || raw === false || raw === undefined) status = NULL_VALUE;
           else {
-            const json = valueJson(columns[c]!.feature, raw);
+            const json = plan.columnValueJson[c]!(raw);
             if (json === undefined) {
               status = INVALID;
               invalid.push({ row, column: c, key: keys[s]![row]!, field: columns[c]!.feature.name });

@@ -1,4 +1,4 @@
-import { maxValueBytes } from '../codec/codec';
+import { type ValueJson, maxValueBytes, valueJson } from '../codec/codec';
 import { FeatureStoreError, FeatureStoreErrorCode } from '../errors';
 import type {
   EntityDefinition,
@@ -48,6 +48,8 @@ export class ReadPlan {
    * `{"age":` for the first, `,"gender":` for the others (a writer appends the values and `}`).
    */
   readonly columnJsonPrefixes: readonly string[];
+  /** For each column, how its feature's stored text is written as JSON (`valueJson`). */
+  readonly columnValueJson: readonly ValueJson[];
   /** The views of all spaces. */
   readonly viewCount: number;
 
@@ -92,6 +94,7 @@ export class ReadPlan {
     this.columnField = columns.map((column, index) => spaces[this.columnSpace[index]!]!.features.indexOf(column));
     this.columnView = columns.map((column, index) => spaces[this.columnSpace[index]!]!.views.indexOf(column.view));
     this.columnJsonPrefixes = columns.map((column, index) => `${index === 0 ? '{' : ','}${JSON.stringify(column.feature.name)}:`);
+    this.columnValueJson = columns.map((column) => valueJson(column.feature));
   }
 
   /**
