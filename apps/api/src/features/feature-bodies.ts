@@ -9,19 +9,6 @@ import { isoTime } from './iso-time';
  * parses to what the schema describes and to the typed values the store reads.
  */
 
-/** The features object of a row: `{"age":34,...}`, columns in order, null unless served. */
-function featuresJson(rows: FeatureRows, row: number): string {
-  const prefixes = rows.plan.columnJsonPrefixes;
-  if (prefixes.length === 0) return '{}';
-  // Two appends per cell: each piece of a template literal would be a string of its own to collect.
-  let json = '';
-  for (let column = 0; column < prefixes.length; column++) {
-    json += prefixes[column];
-    json += rows.json(row, column);
-  }
-  return `${json}}`;
-}
-
 /** A join key value as JSON (ids are written once per row: JSON.stringify only where a string needs escapes). */
 const keyJson = (value: JoinKeyValue): string => (typeof value === 'string' ? jsonString(value) : JSON.stringify(value));
 
@@ -48,7 +35,7 @@ const LEGACY_ENTRY: JsonSchema = {
 
 /** GET /features/{user_id}: `{"user_id", "features"}` of the (found) first row. */
 export const LEGACY_ENTITY_BODY = writtenBody<EntityReadBody>(LEGACY_ENTRY, ({ ids, rows }) =>
-  `{"user_id":${keyJson(ids[0]!)},"features":${featuresJson(rows, 0)}}`,
+  `{"user_id":${keyJson(ids[0]!)},"features":${rows.objectJson(0)}}`,
 );
 
 /** POST /features/batch: one entry per id, in order; `"features": null` for an unknown id. */
@@ -57,7 +44,7 @@ export const LEGACY_BATCH_BODY = writtenBody<EntityReadBody>({ type: 'array', it
   for (let row = 0; row < ids.length; row++) {
     json += row === 0 ? '{"user_id":' : ',{"user_id":';
     json += keyJson(ids[row]!);
-    json += rows.found(row) ? `,"features":${featuresJson(rows, row)}}` : ',"features":null}';
+    json += rows.found(row) ? `,"features":${rows.objectJson(row)}}` : ',"features":null}';
   }
   return `${json}]`;
 });
@@ -88,7 +75,7 @@ function v1Fields(body: EntityReadBody, row: number): string {
     if (rows.expired(row, 0, view)) expired += `${expired === '' ? '' : ','}${JSON.stringify(views[view]!.name)}`;
     if (body.eventTimes) times += `${times === '' ? '' : ','}${JSON.stringify(views[view]!.name)}:${JSON.stringify(isoTime(rows.eventTime(row, 0, view)))}`;
   }
-  const fields = `"id":${keyJson(body.ids[row]!)},"features":${featuresJson(rows, row)},"expired":[${expired}]`;
+  const fields = `"id":${keyJson(body.ids[row]!)},"features":${rows.objectJson(row)},"expired":[${expired}]`;
   return body.eventTimes ? `${fields},"event_times":{${times}}` : fields;
 }
 

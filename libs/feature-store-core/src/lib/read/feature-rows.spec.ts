@@ -51,6 +51,7 @@ function observed(rows: FeatureRows) {
       found: rows.found(row),
       wrongType: rows.wrongType(row, 0),
       views: views.map((_, view) => [rows.eventTime(row, 0, view), rows.expired(row, 0, view)]),
+      object: rows.objectJson(row),
     })),
     invalid: rows.invalidValues,
   };
@@ -89,6 +90,22 @@ describe('FeatureRows', () => {
         },
       ),
       { numRuns: 500 },
+    );
+  });
+
+  it("writes a row's object as its features' names and values, in column order", () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...PLANS), storedHash, (plan, hash) => {
+        const reply = Object.freeze(replyFor(plan, hash));
+        const read = () => new FeatureRows(plan, [['user:1:features']], [[reply]], NOW);
+        const rows = read();
+        const object = rows.objectJson(0);
+        expect(Object.keys(JSON.parse(object))).toEqual(plan.columns.map((column) => column.feature.name));
+        expect(JSON.parse(object)).toEqual(Object.fromEntries(plan.columns.map((column, index) => [column.feature.name, rows.value(0, index)])));
+        // A later read of the same frozen values (the judgement and object kept from the first) answers the same.
+        expect(read().objectJson(0)).toBe(object);
+      }),
+      { numRuns: 300 },
     );
   });
 });

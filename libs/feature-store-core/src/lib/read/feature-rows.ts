@@ -42,6 +42,8 @@ interface Judgement {
   readonly texts: readonly string[];
   /** Columns whose stored value does not fit its type. */
   readonly invalid: readonly number[];
+  /** The row as a JSON object (`objectJson`), once a read has written it. */
+  objectJson: string | undefined;
 }
 
 /** Per frozen reply (a near-cache entry's values, served again and again): the last plan's judgement. */
@@ -77,6 +79,8 @@ export class FeatureRows {
   private readonly times: Float64Array;
   /** Per row and column: the value's JSON text ("null" unless PRESENT). */
   private readonly texts: string[];
+  /** Per row judged from, or kept as, a frozen reply's judgement: that judgement. */
+  private judgements: Judgement[] | undefined;
   /** Cells whose stored value does not fit its type. */
   readonly invalidValues: readonly InvalidValue[];
 
@@ -194,14 +198,17 @@ export class FeatureRows {
     if (this.flags.subarray(this.expiredAt + views, this.expiredAt + viewsEnd).includes(1)) return;
     const cells = row * this.plan.columns.length;
     const cellsEnd = cells + this.plan.columns.length;
-    judged.set(reply, {
+    const judgement: Judgement = {
       plan: this.plan,
       any: this.flags[this.anyAt + row]!,
       times: this.times.slice(views, viewsEnd),
       statuses: this.flags.slice(cells, cellsEnd),
       texts: this.texts.slice(cells, cellsEnd),
       invalid: invalid.map((cell) => cell.column),
-    });
+      objectJson: undefined,
+    };
+    judged.set(reply, judgement);
+    (this.judgements ??= [])[row] = judgement;
   }
 
   /** Fills a single-space row from an earlier judgement of its reply; false (nothing filled) when a view has expired since. */
@@ -219,6 +226,7 @@ export class FeatureRows {
     for (const column of judgement.invalid) {
       invalid.push({ row, column, key: this.keys[0]![row]!, field: columns[column]!.feature.name });
     }
+    (this.judgements ??= [])[row] = judgement;
     return true;
   }
 
@@ -239,6 +247,32 @@ export class FeatureRows {
   /** The value of a cell as JSON text: "null" unless its status is PRESENT. */
   json(row: number, column: number): string {
     return this.texts[row * this.plan.columns.length + column]!;
+  }
+
+  /**
+   * A row's cells as one JSON object, `{"age":34,"gender":"F"}`: each column's feature name and
+   * `json` text, in column order. Written once per judgement of a frozen reply (a near-cached
+   * entry) and kept with it for the next reads of the same values and plan.
+   */
+  objectJson(row: number): string {
+    const judgement = this.judgements?.[row];
+    if (judgement?.objectJson !== undefined) return judgement.objectJson;
+    const prefixes = this.plan.columnJsonPrefixes;
+    let json = prefixes.length === 0 ? '{' : '';
+    // Two appends per cell: each piece of a template literal would be a string of its own to collect.
+    for (let column = 0; column < prefixes.length; column++) {
+      json += prefixes[column];
+      json += this.json(row, column);
+    }
+    json += '}';
+    if (judgement !== undefined) {
+      // Reading a character makes V8 join the appended pieces into one string, in place: each
+      // later body copies one piece instead of walking eleven (a batch of 100 cached rows: a body
+      // of 20 µs becomes 13 µs in a micro-benchmark).
+      void json.charCodeAt(0);
+      judgement.objectJson = json;
+    }
+    return json;
   }
 
   /** The typed value of a cell: null unless its status is PRESENT. */

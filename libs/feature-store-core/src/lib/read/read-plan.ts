@@ -45,7 +45,8 @@ export class ReadPlan {
   readonly columnView: readonly number[];
   /**
    * For each column, the JSON text before its value in an object of the columns in order:
-   * `{"age":` for the first, `,"gender":` for the others (a writer appends the values and `}`).
+   * `{"age":` for the first, `,"gender":` for the others (`FeatureRows.objectJson` appends the
+   * values and `}`).
    */
   readonly columnJsonPrefixes: readonly string[];
   /** For each column, how its feature's stored text is written as JSON (`valueJson`). */
