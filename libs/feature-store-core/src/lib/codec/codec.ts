@@ -73,7 +73,7 @@ export function maxValueBytes(feature: FeatureDefinition): number {
 // eslint-disable-next-line no-control-regex -- the control characters are what the test is for
 const PLAIN_STRING = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
 
-/** `JSON.stringify(text)`, without its cost (about twice a regular-expression test) for text with nothing to escape. */
+/** `JSON.stringify(text)`: the same text, at about half its cost (one regular-expression test) when there is nothing to escape. */
 export const jsonString = (text: string): string => (PLAIN_STRING.test(text) ? `"${text}"` : JSON.stringify(text));
 
 /** The JSON text of a decoded value; undefined stays undefined (invalid). */
