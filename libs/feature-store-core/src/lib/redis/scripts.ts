@@ -37,6 +37,9 @@ const ADVANCE_TIME = script('advance-time-1.lua');
  * stringifies numbers as it is made).
  */
 class ScriptCommand extends Command {
+  /** The socket it was last written to. */
+  sentOn: object | undefined;
+
   constructor(
     private readonly script: Script,
     /** The arguments after the script: the number of keys, the keys, then the others. */
@@ -48,11 +51,7 @@ class ScriptCommand extends Command {
 
   override toWritable(socket: object): string | Buffer {
     const { loadedOn, lua, sha } = this.script;
-    const reject = this.reject;
-    this.reject = (error: Error) => {
-      if (error.message.includes('NOSCRIPT')) loadedOn.delete(socket);
-      reject.call(this, error);
-    };
+    this.sentOn = socket;
     if (!loadedOn.has(socket)) {
       loadedOn.add(socket);
       this.name = 'eval';
@@ -70,13 +69,15 @@ export type ScriptTarget = RedisClient | ChainableCommander;
 
 /**
  * Sends one call of `script` to `target`; its reply. A call that Redis answers NOSCRIPT (it lost
- * the script: nothing ran) is sent once more, as EVAL, outside any pipeline, and its reply is the
- * call's (in a pipeline too: a pipeline's result is each command's promise).
+ * the script: nothing ran) is sent once more, as EVAL (its connection no longer counts as loaded),
+ * outside any pipeline, and its reply is the call's (in a pipeline too: a pipeline's result is each
+ * command's promise).
  */
 function callScript<T>(target: ScriptTarget, script: Script, args: readonly string[]): Promise<T> {
   const command = new ScriptCommand(script, args);
   command.promise = command.promise.catch((error: unknown) => {
     if (!(error instanceof Error) || !error.message.includes('NOSCRIPT')) throw error;
+    if (command.sentOn !== undefined) script.loadedOn.delete(command.sentOn);
     const again = new ScriptCommand(script, args);
     (target instanceof Pipeline ? target.redis : (target as RedisClient)).sendCommand(again);
     return again.promise;
