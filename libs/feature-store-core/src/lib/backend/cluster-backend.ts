@@ -2,6 +2,7 @@ import calculateSlot from 'cluster-key-slot';
 import type { Cluster, Redis } from 'ioredis';
 import { FeatureStoreError } from '../errors';
 import type { KeySchema } from '../keys/key-schema';
+import { hmget } from '../redis/flat-command';
 import { pipelineReply, redisCall, toRedisError } from '../redis/redis-call';
 import { type HashGroup, WriteCode, writeRows } from '../redis/scripts';
 import { type BackendRow, type BackendWrite, type RawValues, WRONG_TYPE } from './backend';
@@ -35,7 +36,7 @@ export class ClusterBackend extends RedisBackend {
       items.map((item) => item.key),
       async (master, indexes) => {
         const pipeline = master.pipeline();
-        for (const index of indexes) pipeline.hmget(items[index]!.key, ...fieldsOf(index));
+        for (const index of indexes) void hmget(pipeline, items[index]!.key, fieldsOf(index));
         const results = (await pipeline.exec()) ?? [];
         return indexes.filter((index, position) => {
           const [error, values] = results[position] ?? [new Error('no reply'), null];
@@ -47,7 +48,7 @@ export class ClusterBackend extends RedisBackend {
       (indexes) =>
         Promise.all(
           indexes.map((index) =>
-            this.cluster.hmget(items[index]!.key, ...fieldsOf(index)).then(
+            hmget(this.cluster, items[index]!.key, fieldsOf(index)).then(
               (values) => keep(index, values),
               (error: unknown) => keep(index, wrongTypeOrFail(error)),
             ),

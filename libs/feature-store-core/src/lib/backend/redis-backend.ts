@@ -1,6 +1,7 @@
 import { FeatureStoreError, FeatureStoreErrorCode } from '../errors';
 import type { KeySchema } from '../keys/key-schema';
 import type { RedisClient } from '../redis/create-redis-client';
+import { sismember } from '../redis/flat-command';
 import { pipelineReply, redisCall } from '../redis/redis-call';
 import { type HashGroup, type WriteCode, advanceTime } from '../redis/scripts';
 import type { Backend, BackendWrite, RawValues, SetMember } from './backend';
@@ -31,7 +32,7 @@ export abstract class RedisBackend implements Backend {
   isMember(members: readonly SetMember[]): Promise<boolean[]> {
     if (members.length !== 1) return this.isMemberOfSets(members);
     const { set, member } = members[0]!;
-    return redisCall(() => this.redis.sismember(set, member)).then((reply) => [reply === 1]);
+    return redisCall(() => sismember(this.redis, set, member)).then((reply) => [reply === 1]);
   }
 
   private async isMemberOfSets(members: readonly SetMember[]): Promise<boolean[]> {

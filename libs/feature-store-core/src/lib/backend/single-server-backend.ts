@@ -1,3 +1,4 @@
+import { hmget } from '../redis/flat-command';
 import { pipelineReply, redisCall, toRedisError } from '../redis/redis-call';
 import { type HashGroup, type WriteCode, readHashes, writeRows } from '../redis/scripts';
 import { type BackendWrite, type RawValues, WRONG_TYPE } from './backend';
@@ -54,7 +55,7 @@ export class SingleServerBackend extends RedisBackend {
   /** One HMGET, without an async frame of its own: single reads are the hot path. */
   private hmget(key: string, fields: readonly string[]): Promise<RawValues> {
     try {
-      return this.redis.hmget(key, ...fields).catch(wrongTypeOrFail);
+      return hmget(this.redis, key, fields).catch(wrongTypeOrFail);
     } catch (error) {
       return Promise.reject(toRedisError(error));
     }

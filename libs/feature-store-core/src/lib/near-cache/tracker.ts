@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { type RawValues, WRONG_TYPE } from '../backend/backend';
+import { hmget } from '../redis/flat-command';
 
 /** Where Redis publishes invalidations to a RESP2 connection that tracking redirects to. */
 export const INVALIDATION_CHANNEL = '__redis__:invalidate';
@@ -109,7 +110,7 @@ export class Tracker {
   async read(reads: readonly TrackedRead[]): Promise<TrackedHash[]> {
     const pipeline = this.data.pipeline();
     for (const { key, fields, withTtl } of reads) {
-      pipeline.hmget(key, ...fields);
+      void hmget(pipeline, key, fields);
       if (withTtl) pipeline.pttl(key);
     }
     const replies = (await pipeline.exec()) ?? [];
