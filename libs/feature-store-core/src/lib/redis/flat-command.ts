@@ -15,6 +15,11 @@ export type CommandTarget = RedisClient | ChainableCommander;
 export function sendFlat<T>(target: CommandTarget, name: string, args: string[]): Promise<T> {
   const command = new Command(name, [], { replyEncoding: 'utf8' });
   command.args = args;
+  return send(target, command);
+}
+
+/** Sends a command made by hand to `target`; its reply (on a pipeline, also its entry in the pipeline's result). */
+export function send<T>(target: CommandTarget, command: Command): Promise<T> {
   (target as RedisClient | Pipeline).sendCommand(command);
   return command.promise as Promise<T>;
 }

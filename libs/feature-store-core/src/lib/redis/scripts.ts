@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type ChainableCommander, Command, Pipeline } from 'ioredis';
-import type { RedisClient } from './create-redis-client';
+import { Command, Pipeline } from 'ioredis';
+import { type CommandTarget, send } from './flat-command';
 
 /*
  * The library's Lua scripts: this module alone knows their argument layouts (the headers of
@@ -63,26 +63,20 @@ class ScriptCommand extends Command {
   }
 }
 
-/** Where a script call goes: a client, or a pipeline (sent with its other commands at `exec`). */
-export type ScriptTarget = RedisClient | ChainableCommander;
-
 /**
  * Sends one call of `script` to `target`; its reply. A call that Redis answers NOSCRIPT (it lost
  * the script: nothing ran) is sent once more, as EVAL (its connection no longer counts as loaded),
  * outside any pipeline, and its reply is the call's (in a pipeline too: a pipeline's result is each
  * command's promise).
  */
-function callScript<T>(target: ScriptTarget, script: Script, args: readonly string[]): Promise<T> {
+function callScript<T>(target: CommandTarget, script: Script, args: readonly string[]): Promise<T> {
   const command = new ScriptCommand(script, args);
   command.promise = command.promise.catch((error: unknown) => {
     if (!(error instanceof Error) || !error.message.includes('NOSCRIPT')) throw error;
     if (command.sentOn !== undefined) script.loadedOn.delete(command.sentOn);
-    const again = new ScriptCommand(script, args);
-    (target instanceof Pipeline ? target.redis : (target as RedisClient)).sendCommand(again);
-    return again.promise;
+    return send(target instanceof Pipeline ? target.redis : target, new ScriptCommand(script, args));
   });
-  (target as RedisClient | Pipeline).sendCommand(command);
-  return command.promise as Promise<T>;
+  return send(target, command);
 }
 
 /** The same fields of every key of a group. */
@@ -99,7 +93,7 @@ export interface HashGroup {
  * One call of lua/read-hashes-n.lua reading the groups' fields of their keys, on a client or a
  * pipeline: the JSON text of one entry per key, groups in order.
  */
-export function readHashes(target: ScriptTarget, groups: readonly HashGroup[]): Promise<string> {
+export function readHashes(target: CommandTarget, groups: readonly HashGroup[]): Promise<string> {
   let keyCount = 0;
   for (const group of groups) keyCount += group.keys.length;
   const args: string[] = [String(keyCount)];
@@ -148,7 +142,7 @@ export interface ScriptWrite {
 /**
  * One call of lua/write-rows-n.lua for `rows` on a client or a pipeline: one `WriteCode` per row.
  */
-export function writeRows(target: ScriptTarget, write: ScriptWrite, rows: readonly ScriptRow[]): Promise<WriteCode[]> {
+export function writeRows(target: CommandTarget, write: ScriptWrite, rows: readonly ScriptRow[]): Promise<WriteCode[]> {
   const args: string[] = [String(rows.length + (write.index === null ? 0 : 1))];
   for (const row of rows) args.push(row.hash);
   if (write.index !== null) args.push(write.index);
@@ -163,6 +157,6 @@ export function writeRows(target: ScriptTarget, write: ScriptWrite, rows: readon
 }
 
 /** One call of lua/advance-time-1.lua: the time stored at `key` afterwards. */
-export function advanceTime(target: ScriptTarget, key: string, ms: number): Promise<number> {
+export function advanceTime(target: CommandTarget, key: string, ms: number): Promise<number> {
   return callScript(target, ADVANCE_TIME, ['1', key, String(ms)]);
 }
